@@ -1,0 +1,187 @@
+"""Opening a database: the engine is built at run time from a URL, never at import time.
+
+SQLite (the default, one file) is opened in WAL mode with foreign keys on and a busy timeout, and every
+write transaction starts with ``BEGIN IMMEDIATE`` so it takes the write lock before it reads anything:
+several processes writing at once then queue instead of losing an update or failing with "database is
+locked". PostgreSQL runs the same statements; counts change atomically and the rows a transaction is about
+to change are locked (``SELECT … FOR UPDATE``) in id order, and a serialization failure or deadlock is
+retried a bounded number of times.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import NullPool
+
+from desktop_app.errors import InventoryError
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "inventory-editor"
+ENV_VAR = "INVENTORY_EDITOR_DB"
+# The newest migration; a unit test keeps it equal to Alembic's head so opening can skip Alembic entirely.
+SCHEMA_REVISION = "0001"
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_S = 60
+RETRY_ATTEMPTS = 6
+# SQLSTATEs worth retrying: serialization failure, deadlock.
+_RETRYABLE_SQLSTATES = {"40001", "40P01"}
+
+T = TypeVar("T")
+
+
+def default_database_path() -> Path:
+    """Where the database lives when neither ``--db`` nor ``INVENTORY_EDITOR_DB`` names one."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "inventory.db"
+
+
+def resolve_url(db: str | os.PathLike | None = None) -> str:
+    """Turn ``--db`` (a URL or a plain path), the environment variable or the default into a URL."""
+    raw = os.fspath(db) if db else os.environ.get(ENV_VAR) or str(default_database_path())
+    if raw.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + raw.split("://", 1)[1]
+    if "://" in raw:
+        return raw
+    path = Path(raw).expanduser().resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers): history still needs a "who"
+        return "unknown"
+
+
+class Database:
+    """An open database: an engine plus transactions that know whether they write."""
+
+    def __init__(self, url: str | os.PathLike | None = None, *, migrate: bool = True) -> None:
+        self.url = resolve_url(url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        self.engine = self._build_engine()
+        self.who = current_user()
+        if migrate:
+            self.ensure_schema()
+
+    # -- engine -----------------------------------------------------------------------------------
+    def _build_engine(self) -> Engine:
+        if self.is_sqlite:
+            # NullPool: a desktop process holds few connections, and a fresh connection per unit of work
+            # never carries a stale WAL snapshot across transactions.
+            engine = create_engine(self.url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_S})
+            event.listen(engine, "connect", _sqlite_on_connect)
+            event.listen(engine, "begin", _sqlite_on_begin)
+            return engine
+        return create_engine(self.url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def display_name(self) -> str:
+        url = make_url(self.url)
+        if self.is_sqlite:
+            return url.database or ":memory:"
+        return url.render_as_string(hide_password=True)
+
+    # -- transactions -----------------------------------------------------------------------------
+    @contextmanager
+    def connect(self, *, write: bool) -> Iterator[Connection]:
+        """One transaction: committed if the block finishes, rolled back if it raises."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(inventory_write=write)
+            with conn.begin():
+                yield conn
+
+    def read(self, fn: Callable[[Connection], T]) -> T:
+        with self.connect(write=False) as conn:
+            return fn(conn)
+
+    def write(self, fn: Callable[[Connection], T]) -> T:
+        """Run ``fn`` in one write transaction, retrying a bounded number of times on a lost race."""
+        for attempt in range(1, RETRY_ATTEMPTS + 1):
+            try:
+                with self.connect(write=True) as conn:
+                    return fn(conn)
+            except OperationalError as exc:
+                if attempt < RETRY_ATTEMPTS and _retryable(exc):
+                    log.info("retrying a write after %s (attempt %d)", exc.orig, attempt)
+                    time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
+                    continue
+                raise _as_user_error(exc) from exc
+            except DBAPIError as exc:
+                if attempt < RETRY_ATTEMPTS and _retryable(exc):
+                    time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
+                    continue
+                raise
+        raise AssertionError("unreachable")
+
+    # -- schema -----------------------------------------------------------------------------------
+    def schema_revision(self) -> str | None:
+        with self.connect(write=False) as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def ensure_schema(self) -> None:
+        """Create the schema, or upgrade it, unless it is already at the newest revision."""
+        if self.schema_revision() == SCHEMA_REVISION:
+            return
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with self.connect(write=True) as conn:
+            if not self.is_sqlite:
+                # Two workstations opening a new server database at once: one migrates, the other waits.
+                conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+
+def _sqlite_on_connect(dbapi_conn, _record) -> None:
+    # We issue BEGIN ourselves (see _sqlite_on_begin); the driver must not.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    write = conn.get_execution_options().get("inventory_write", True)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if sqlstate in _RETRYABLE_SQLSTATES:
+        return True
+    return "database is locked" in str(exc.orig)
+
+
+def _as_user_error(exc: OperationalError) -> Exception:
+    if "database is locked" in str(exc.orig):
+        return InventoryError(
+            "The database stayed busy with another workstation's change; nothing was changed. Try again."
+        )
+    return exc

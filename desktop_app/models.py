@@ -1,0 +1,216 @@
+"""Plain records the services return: what a dialog, the command line or a test reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+STATUS_FLAGS = ("unavailable", "back_order", "hidden", "show_quantity")
+
+
+@dataclass(frozen=True)
+class Status:
+    id: int
+    name: str
+    unavailable: bool = False
+    back_order: bool = False
+    hidden: bool = False
+    show_quantity: bool = False
+    ships_in: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if k != "id"}
+
+
+@dataclass(frozen=True)
+class Store:
+    id: int
+    name: str
+    track_inventory: bool
+    remove_when: str
+    default_in_stock: str
+    default_out_of_stock: str
+    default_back_order: str
+    default_discontinued: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if k != "id"}
+
+
+@dataclass(frozen=True)
+class Item:
+    """A product or a variant, with its derived figures (SPEC section 1)."""
+
+    id: int
+    item_number: str | None
+    item_id: int | None
+    name: str
+    status: str
+    on_hand: int
+    on_order: int
+    committed: int
+    discontinued: bool
+    non_inventory: bool
+    min_qty: int
+    max_qty: int
+    multiple_qty: int
+    eta_date: dt.date | None
+    low_stock_qty: int
+    low_stock_warning: bool
+    use_variant_inventory: bool
+    parent: str | None = None
+    parent_id: int | None = None
+    options: str | None = None
+    version: int = 1
+    variants: tuple[Item, ...] = field(default=())
+
+    @property
+    def available(self) -> int:
+        return self.on_hand + self.on_order
+
+    @property
+    def available_to_sell(self) -> int:
+        return self.available - self.committed
+
+    @property
+    def is_unit(self) -> bool:
+        return not self.use_variant_inventory
+
+    @property
+    def low_stock(self) -> bool:
+        """Low stock, as the warning shows it: warnings on and on-hand at or below the threshold."""
+        return self.low_stock_warning and self.on_hand <= self.low_stock_qty
+
+    @property
+    def label(self) -> str:
+        """How messages name the item: its item number, else its ItemID, else its name."""
+        if self.item_number:
+            return self.item_number
+        if self.item_id is not None:
+            return f"#{self.item_id}"
+        return self.name
+
+    def as_json(self) -> dict[str, Any]:
+        out = {
+            "item_number": self.item_number,
+            "item_id": self.item_id,
+            "name": self.name,
+            "status": self.status,
+            "on_hand": self.on_hand,
+            "on_order": self.on_order,
+            "committed": self.committed,
+            "available": self.available,
+            "available_to_sell": self.available_to_sell,
+            "discontinued": self.discontinued,
+            "non_inventory": self.non_inventory,
+            "min_qty": self.min_qty,
+            "max_qty": self.max_qty,
+            "multiple_qty": self.multiple_qty,
+            "eta_date": self.eta_date.isoformat() if self.eta_date else None,
+            "low_stock_qty": self.low_stock_qty,
+            "low_stock_warning": self.low_stock_warning,
+            "use_variant_inventory": self.use_variant_inventory,
+            "parent": self.parent,
+            "options": self.options,
+            "version": self.version,
+        }
+        if self.use_variant_inventory:
+            out["variants"] = [v.as_json() for v in self.variants]
+        return out
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    id: int
+    unit_id: int
+    item_number: str | None
+    quantity: int
+    removed: int
+    restored: int
+    returned: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if k not in ("id", "unit_id")}
+
+
+@dataclass(frozen=True)
+class Order:
+    id: int
+    store: str
+    state: str
+    paid: bool
+    placed_at: dt.datetime
+    lines: tuple[OrderLine, ...]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in ("placed", "paid")
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "store": self.store,
+            "state": self.state,
+            "paid": self.paid,
+            "placed_at": self.placed_at.isoformat() if self.placed_at else None,
+            "lines": [line.as_json() for line in self.lines],
+        }
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One movement or status change, with what caused it."""
+
+    kind: str  # "movement" or "status"
+    item_number: str | None
+    quantity: str | None
+    delta: int | None
+    after: int | None
+    from_status: str | None
+    to_status: str | None
+    rule: str | None
+    cause: str
+    store: str | None
+    order: int | None
+    batch: int
+    who: str
+    at: dt.datetime | None
+    note: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "item_number": self.item_number,
+            "quantity": self.quantity,
+            "delta": self.delta,
+            "after": self.after,
+            "from": self.from_status,
+            "to": self.to_status,
+            "rule": self.rule,
+            "cause": self.cause,
+            "store": self.store,
+            "order": self.order,
+            "batch": self.batch,
+            "who": self.who,
+            "at": self.at.isoformat() if self.at else None,
+        }
+
+
+@dataclass
+class StatusChangeReport:
+    """A status change made (or, in a dry run, that would be made) by a mass change or an order."""
+
+    unit_id: int
+    item_number: str | None
+    from_status: str
+    to_status: str
+    rule: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "item_number": self.item_number,
+            "from": self.from_status,
+            "to": self.to_status,
+            "rule": self.rule,
+        }

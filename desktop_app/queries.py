@@ -1,0 +1,113 @@
+"""Filtering, sorting and paging items in SQL: what the tables and the grid show, at any catalog size.
+
+A ``UnitQuery`` describes a view (which items, which filter, which order); ``count`` and ``page`` answer it
+with indexed SQL, so a window shows a million units by fetching only the rows on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlalchemy import Connection, and_, false, func, or_, select, true
+
+from desktop_app.catalog import _item
+from desktop_app.models import Item
+from desktop_app.schema import items, statuses
+
+SCOPES = ("units", "products", "variants_of")
+STOCK_FILTERS = {
+    "": "All stock",
+    "low": "Low stock",
+    "out": "Out of stock (0 or less)",
+    "back_ordered": "Back-ordered (below 0)",
+}
+
+# Sortable columns: key -> SQL expression.
+SORT_KEYS = {
+    "item_number": items.c.item_number,
+    "name": items.c.name,
+    "status": items.c.status_id,
+    "on_hand": items.c.on_hand,
+    "on_order": items.c.on_order,
+    "committed": items.c.committed,
+    "available": items.c.on_hand + items.c.on_order,
+    "available_to_sell": items.c.on_hand + items.c.on_order - items.c.committed,
+    "min_qty": items.c.min_qty,
+    "max_qty": items.c.max_qty,
+    "multiple_qty": items.c.multiple_qty,
+    "discontinued": items.c.discontinued,
+    "non_inventory": items.c.non_inventory,
+    "eta_date": items.c.eta_date,
+    "low_stock_qty": items.c.low_stock_qty,
+    "id": items.c.id,
+}
+
+
+@dataclass(frozen=True)
+class UnitQuery:
+    """Which items a table shows, and in which order."""
+
+    scope: str = "units"  # "units": stock units; "products": products; "variants_of": one product's variants
+    parent_id: int | None = None
+    search: str | None = None
+    status_id: int | None = None
+    stock: str = ""
+    sort: str = "id"
+    descending: bool = False
+
+    def with_(self, **changes) -> UnitQuery:
+        return replace(self, **changes)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def where_clause(q: UnitQuery):
+    conditions = []
+    if q.scope == "units":
+        conditions.append(items.c.use_variant_inventory == false())
+    elif q.scope == "products":
+        conditions.append(items.c.parent_id.is_(None))
+    elif q.scope == "variants_of":
+        conditions.append(items.c.parent_id == q.parent_id)
+    if q.search and q.search.strip():
+        text = _like_escape(q.search.strip())
+        conditions.append(
+            or_(
+                items.c.item_number.like(f"{text}%", escape="\\"),
+                items.c.name.like(f"%{text}%", escape="\\"),
+                items.c.item_number.like(f"%{text}%", escape="\\"),
+            )
+        )
+    if q.status_id is not None:
+        conditions.append(items.c.status_id == q.status_id)
+    if q.stock == "low":
+        conditions.append(and_(items.c.low_stock_warning == true(), items.c.on_hand <= items.c.low_stock_qty))
+    elif q.stock == "out":
+        conditions.append(items.c.on_hand <= 0)
+    elif q.stock == "back_ordered":
+        conditions.append(items.c.on_hand < 0)
+    return and_(true(), *conditions)
+
+
+def order_by(q: UnitQuery):
+    key = SORT_KEYS.get(q.sort, items.c.id)
+    if q.descending:
+        return (key.desc(), items.c.id.desc())
+    return (key.asc(), items.c.id.asc())
+
+
+def count(conn: Connection, q: UnitQuery) -> int:
+    return conn.execute(select(func.count()).select_from(items).where(where_clause(q))).scalar_one()
+
+
+def page_ids(conn: Connection, q: UnitQuery, offset: int, limit: int) -> list[int]:
+    stmt = select(items.c.id).where(where_clause(q)).order_by(*order_by(q)).offset(offset).limit(limit)
+    return list(conn.execute(stmt).scalars())
+
+
+def list_items(conn: Connection, q: UnitQuery, *, offset: int = 0, limit: int = 100) -> list[Item]:
+    names = dict(conn.execute(select(statuses.c.id, statuses.c.name)).all())
+    stmt = select(items).where(where_clause(q)).order_by(*order_by(q)).offset(offset).limit(limit)
+    return [_item(row, names) for row in conn.execute(stmt)]

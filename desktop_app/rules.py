@@ -1,0 +1,83 @@
+"""The automatic status decision of SPEC section 2, as a pure function.
+
+Nothing here knows about databases or windows: the caller passes plain values and gets back the status a
+stock unit should have after a change of its on-hand count, with the name of the rule that chose it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+# Names of the rules, as recorded in the status history.
+MANUAL = "manual"
+DISCONTINUED = "discontinued"
+BACK_ORDER = "back_order"
+OUT_OF_STOCK = "out_of_stock"
+IN_STOCK = "in_stock"
+# Names of the reasons nothing changed (never recorded; they make the decision explainable and testable).
+NOT_TRIGGERING = "not_triggering"
+TRACKING_OFF = "tracking_off"
+NON_INVENTORY = "non_inventory"
+NO_CROSSING = "no_crossing"
+
+CHANGING_RULES = (MANUAL, DISCONTINUED, BACK_ORDER, OUT_OF_STOCK, IN_STOCK)
+
+
+@dataclass(frozen=True)
+class StoreRules:
+    """The inventory settings of the store whose rules apply to a triggering change."""
+
+    track_inventory: bool
+    default_in_stock: Hashable
+    default_out_of_stock: Hashable
+    default_back_order: Hashable
+    default_discontinued: Hashable
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The status a unit ends with, and the rule (or the reason for no change) that decided it."""
+
+    status: Hashable
+    rule: str
+
+    def changes(self, current: Hashable) -> bool:
+        return self.rule in CHANGING_RULES and self.status != current
+
+
+def decide_status(
+    *,
+    old: int,
+    new: int,
+    status: Hashable,
+    status_allows_back_order: bool,
+    discontinued: bool,
+    non_inventory: bool,
+    store: StoreRules | None,
+    requested_status: Hashable | None = None,
+) -> Decision:
+    """Decide a unit's status after its on-hand count moved from ``old`` to ``new``.
+
+    ``store`` is the store whose settings apply when the change is triggering (an order event, or a mass
+    change made for a selected store); it is ``None`` for a manual edit or a mass change with no store.
+    ``requested_status`` is a status the user set in the same change: one that differs from the current
+    status is the user's choice and wins; one that repeats the current status expresses no choice.
+    """
+    if requested_status is not None and requested_status != status:
+        return Decision(requested_status, MANUAL)
+    if store is None:
+        return Decision(status, NOT_TRIGGERING)
+    if not store.track_inventory:
+        return Decision(status, TRACKING_OFF)
+    if non_inventory:
+        return Decision(status, NON_INVENTORY)
+    if new <= 0 and new < old:
+        if discontinued:
+            return Decision(store.default_discontinued, DISCONTINUED)
+        if status_allows_back_order:
+            return Decision(store.default_back_order, BACK_ORDER)
+        return Decision(store.default_out_of_stock, OUT_OF_STOCK)
+    if old <= 0 < new:
+        return Decision(store.default_in_stock, IN_STOCK)
+    return Decision(status, NO_CROSSING)

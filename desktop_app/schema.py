@@ -1,0 +1,177 @@
+"""The tables, as SQLAlchemy Core metadata (the Alembic migrations are written against these).
+
+Products and variants share one table, ``items``: a *stock unit* is a row with
+``use_variant_inventory`` false (a plain product, or a variant). One table keeps item numbers unique across
+products and variants with a plain unique index, and lets the million-row grid filter and sort with one
+indexed query. A variant carries copies of the product fields it follows (``FOLLOWED_FIELDS``); the
+catalog service writes them to the product and its variants in the same statement, so a unit row alone is
+enough for the rules, the grid and the order checks.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# Product fields a variant follows; stored on both so a unit row is self-contained.
+FOLLOWED_FIELDS = (
+    "discontinued",
+    "non_inventory",
+    "min_qty",
+    "max_qty",
+    "multiple_qty",
+    "eta_date",
+    "low_stock_warning",
+)
+
+REMOVE_WHEN = ("ordered", "paid", "shipped")
+ORDER_STATES = ("placed", "paid", "shipped", "returned", "cancelled", "deleted")
+OPEN_ORDER_STATES = ("placed", "paid")
+
+statuses = Table(
+    "statuses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("unavailable", Boolean, nullable=False, default=False),
+    Column("back_order", Boolean, nullable=False, default=False),
+    Column("hidden", Boolean, nullable=False, default=False),
+    Column("show_quantity", Boolean, nullable=False, default=False),
+    Column("ships_in", String(200)),
+)
+Index("uq_statuses_name_ci", func.lower(statuses.c.name), unique=True)
+
+stores = Table(
+    "stores",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("track_inventory", Boolean, nullable=False, default=False),
+    Column("remove_when", String(10), nullable=False, default="ordered"),
+    Column("default_in_stock_id", ForeignKey("statuses.id"), nullable=False),
+    Column("default_out_of_stock_id", ForeignKey("statuses.id"), nullable=False),
+    Column("default_back_order_id", ForeignKey("statuses.id"), nullable=False),
+    Column("default_discontinued_id", ForeignKey("statuses.id"), nullable=False),
+    CheckConstraint("remove_when IN ('ordered', 'paid', 'shipped')", name="remove_when"),
+)
+Index("uq_stores_name_ci", func.lower(stores.c.name), unique=True)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("parent_id", ForeignKey("items.id"), index=True),
+    Column("item_id", Integer, unique=True),
+    Column("item_number", String(200), unique=True),
+    Column("name", String(500), nullable=False, default=""),
+    Column("options", String(500)),
+    Column("status_id", ForeignKey("statuses.id"), nullable=False, index=True),
+    Column("discontinued", Boolean, nullable=False, default=False),
+    Column("non_inventory", Boolean, nullable=False, default=False),
+    Column("min_qty", Integer, nullable=False, default=0),
+    Column("max_qty", Integer, nullable=False, default=0),
+    Column("multiple_qty", Integer, nullable=False, default=1),
+    Column("on_hand", Integer, nullable=False, default=0, index=True),
+    Column("on_order", Integer, nullable=False, default=0),
+    Column("committed", Integer, nullable=False, default=0),
+    Column("eta_date", Date),
+    Column("low_stock_qty", Integer, nullable=False, default=0),
+    Column("low_stock_warning", Boolean, nullable=False, default=False),
+    Column("use_variant_inventory", Boolean, nullable=False, default=False),
+    Column("version", Integer, nullable=False, default=1),
+    CheckConstraint("min_qty >= 0 AND max_qty >= 0 AND multiple_qty >= 1", name="order_limits"),
+)
+Index("ix_items_name", items.c.name)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cause", String(30), nullable=False),
+    Column("store_id", ForeignKey("stores.id")),
+    Column("order_id", ForeignKey("orders.id")),
+    Column("reverts_id", ForeignKey("events.id"), index=True),
+    Column("who", String(100), nullable=False, default=""),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("note", Text),
+)
+
+movements = Table(
+    "movements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", ForeignKey("events.id"), nullable=False, index=True),
+    Column("unit_id", ForeignKey("items.id"), nullable=False),
+    Column("quantity", String(10), nullable=False),
+    Column("delta", Integer, nullable=False),
+    Column("after", Integer, nullable=False),
+    CheckConstraint("quantity IN ('on_hand', 'on_order')", name="quantity"),
+)
+Index("ix_movements_unit", movements.c.unit_id, movements.c.id)
+
+status_changes = Table(
+    "status_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", ForeignKey("events.id"), nullable=False, index=True),
+    Column("unit_id", ForeignKey("items.id"), nullable=False),
+    # Names as they were at the time: history outlives renames and deleted statuses.
+    Column("from_status", String(100), nullable=False),
+    Column("to_status", String(100), nullable=False),
+    Column("rule", String(30), nullable=False),
+)
+Index("ix_status_changes_unit", status_changes.c.unit_id, status_changes.c.id)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("store_id", ForeignKey("stores.id"), nullable=False, index=True),
+    Column("state", String(10), nullable=False, default="placed", index=True),
+    Column("paid", Boolean, nullable=False, default=False),
+    Column("placed_at", DateTime(timezone=True), nullable=False),
+    Column("who", String(100), nullable=False, default=""),
+    CheckConstraint(
+        "state IN ('placed', 'paid', 'shipped', 'returned', 'cancelled', 'deleted')", name="state"
+    ),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id"), nullable=False, index=True),
+    Column("unit_id", ForeignKey("items.id"), nullable=False, index=True),
+    Column("quantity", Integer, nullable=False),
+    # How much of the line was taken out of stock, put back into stock, and returned by the customer.
+    Column("removed", Integer, nullable=False, default=0),
+    Column("restored", Integer, nullable=False, default=0),
+    Column("returned", Integer, nullable=False, default=0),
+    # How much of the line is counted in its unit's ``committed`` right now.
+    Column("committed", Integer, nullable=False, default=0),
+    CheckConstraint("quantity >= 1", name="quantity"),
+    CheckConstraint("restored <= removed AND removed <= quantity", name="removal"),
+)

@@ -1,0 +1,201 @@
+"""``Inventory``: the one service the command line, the windows and the tests call.
+
+Each method is one transaction. Every change of stock or status states its cause: a manual edit (never
+triggering) or a change for a store; the ledger writes the movement and status history in the same
+transaction, and a refused operation raises ``InventoryError`` with nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection
+
+from desktop_app import catalog, history, orders, settings
+from desktop_app.db import Database
+from desktop_app.errors import InventoryError
+from desktop_app.ledger import Ledger, lock_unit_ids
+from desktop_app.models import HistoryEntry, Item, Order, Status, StatusChangeReport, Store
+
+
+@dataclass
+class BatchResult:
+    """What a mass change did: its batch (history event) id and the status changes it made."""
+
+    batch: int | None
+    changed_units: int
+    status_changes: list[StatusChangeReport] = field(default_factory=list)
+
+
+class Inventory:
+    """The inventory of one database."""
+
+    def __init__(self, db: Database | str | os.PathLike | None = None) -> None:
+        self.db = db if isinstance(db, Database) else Database(db)
+
+    @property
+    def who(self) -> str:
+        return self.db.who
+
+    def _write(self, fn: Callable[[Connection], object]):
+        return self.db.write(fn)
+
+    # -- statuses ---------------------------------------------------------------------------------
+    def statuses(self) -> list[Status]:
+        return self.db.read(settings.list_statuses)
+
+    def add_status(self, name: str, **flags) -> Status:
+        return self._write(lambda c: settings.add_status(c, name, **flags))
+
+    def edit_status(self, name: str, *, rename: str | None = None, **flags) -> Status:
+        return self._write(lambda c: settings.edit_status(c, name, rename=rename, **flags))
+
+    def delete_status(self, name: str) -> None:
+        self._write(lambda c: settings.delete_status(c, name))
+
+    def status_users(self, name: str) -> list[str]:
+        return self.db.read(lambda c: settings.status_users(c, settings.get_status(c, name).id))
+
+    # -- stores -----------------------------------------------------------------------------------
+    def stores(self) -> list[Store]:
+        return self.db.read(settings.list_stores)
+
+    def store(self, name: str) -> Store:
+        return self.db.read(lambda c: settings.get_store(c, name))
+
+    def add_store(self, name: str) -> Store:
+        return self._write(lambda c: settings.add_store(c, name))
+
+    def set_store(self, name: str, **changes) -> Store:
+        """Change a store's settings (track_inventory, remove_when, rename, default_* status names)."""
+
+        def run(conn: Connection) -> Store:
+            store, tracking_changed = settings.set_store(conn, name, **changes)
+            if tracking_changed:
+                orders.resettle_store(conn, self.who, store.id)
+            return store
+
+        return self._write(run)
+
+    # -- items ------------------------------------------------------------------------------------
+    def item(self, ref: str | int) -> Item:
+        return self.db.read(lambda c: catalog.get_item(c, ref))
+
+    def add_product(self, item_number: str | None, **fields) -> Item:
+        """Create a product by hand (never triggering)."""
+
+        def run(conn: Connection) -> Item:
+            ledger = Ledger(conn, cause="manual", who=self.who, note="created")
+            unit = catalog.add_product(conn, ledger, item_number, **fields)
+            ledger.flush()
+            return catalog.get_item(conn, unit.id)
+
+        return self._write(run)
+
+    def edit_item(self, ref: str | int, changes: dict, *, expected_version: int | None = None) -> Item:
+        """A manual edit of one product or variant: it never triggers a rule, whatever it changes."""
+
+        def run(conn: Connection) -> Item:
+            unit = self._unit(conn, ref)
+            ledger = Ledger(conn, cause="manual", who=self.who)
+            catalog.edit_item(conn, ledger, unit, changes, expected_version=expected_version)
+            ledger.flush()
+            return catalog.get_item(conn, unit.id)
+
+        return self._write(run)
+
+    def add_variant(self, product: str, item_number: str, options, **fields) -> Item:
+        def run(conn: Connection) -> Item:
+            ledger = Ledger(conn, cause="manual", who=self.who, note="variant created")
+            unit = catalog.add_variant(
+                conn, ledger, product, item_number, catalog.parse_options(options), **fields
+            )
+            ledger.flush()
+            return catalog.get_item(conn, unit.id)
+
+        return self._write(run)
+
+    def _unit(self, conn: Connection, ref: str | int):
+        if isinstance(ref, int):
+            found = lock_unit_ids(conn, [ref])
+            if not found:
+                raise InventoryError(f"There is no item {ref}")
+            return found[ref]
+        return catalog.get_unit(conn, ref)
+
+    def adjust(
+        self, deltas: Sequence[tuple[str | int, int]], *, store: str | None = None, note: str | None = None
+    ) -> BatchResult:
+        """Stock adjustment (one batch): triggering only for a selected store."""
+
+        def run(conn: Connection) -> BatchResult:
+            store_id = settings.get_store_row(conn, store).id if store else None
+            ledger = Ledger(conn, cause="adjust", who=self.who, store_id=store_id, note=note)
+            problems = []
+            for n, (ref, delta) in enumerate(deltas, start=1):
+                try:
+                    unit = self._unit(conn, ref)
+                    ledger.change(unit, on_hand=unit.on_hand + delta)
+                except InventoryError as exc:
+                    problems.append(f"line {n} ({ref}): {exc.message}")
+            if problems:
+                raise InventoryError("The adjustment was refused; nothing was changed.", details=problems)
+            ledger.flush()
+            return BatchResult(ledger.event_id, len(deltas), ledger.status_changes)
+
+        return self._write(run)
+
+    # -- orders -----------------------------------------------------------------------------------
+    def place_order(self, store: str, lines: Sequence[tuple[str, int]]) -> int:
+        return self._write(lambda c: orders.place_order(c, self.who, store, lines))
+
+    def pay_order(self, order_id: int) -> None:
+        self._write(lambda c: orders.pay_order(c, self.who, order_id))
+
+    def ship_order(self, order_id: int) -> None:
+        self._write(lambda c: orders.ship_order(c, self.who, order_id))
+
+    def cancel_order(self, order_id: int) -> None:
+        self._write(lambda c: orders.cancel_order(c, self.who, order_id))
+
+    def delete_order(self, order_id: int) -> None:
+        self._write(lambda c: orders.delete_order(c, self.who, order_id))
+
+    def return_order(self, order_id: int, lines: Sequence[tuple[str, int]] = ()) -> None:
+        self._write(lambda c: orders.return_order(c, self.who, order_id, lines))
+
+    def order(self, order_id: int) -> Order:
+        return self.db.read(lambda c: orders.get_order(c, order_id))
+
+    def orders(
+        self, *, store: str | None = None, states: Sequence[str] | None = None, limit: int = 500
+    ) -> list[Order]:
+        return self.db.read(lambda c: orders.list_orders(c, store=store, states=states, limit=limit))
+
+    # -- history ----------------------------------------------------------------------------------
+    def history(self, ref: str | int, *, limit: int | None = None) -> list[HistoryEntry]:
+        def run(conn: Connection) -> list[HistoryEntry]:
+            item = catalog.get_item(conn, ref)
+            return history.item_history(conn, item.id, limit=limit)
+
+        return self.db.read(run)
+
+    def batches(self, *, limit: int = 200) -> list[dict]:
+        return self.db.read(lambda c: history.list_batches(c, limit=limit))
+
+    def batch_history(self, batch: int, *, limit: int | None = None) -> list[HistoryEntry]:
+        return self.db.read(lambda c: history.batch_history(c, batch, limit=limit))
+
+    def revert_batch(self, batch: int) -> BatchResult:
+        def run(conn: Connection) -> BatchResult:
+            ledger = history.revert_batch(conn, self.who, batch)
+            return BatchResult(ledger.event_id, ledger.movement_count, ledger.status_changes)
+
+        return self._write(run)
+
+    @staticmethod
+    def today() -> dt.date:
+        return dt.date.today()

@@ -1,0 +1,1 @@
+"""The Qt layer: table models, delegates, dialogs, undo commands and the main window."""
