@@ -228,7 +228,7 @@ def _finish(conn: Connection, order_id: int, ledger: Ledger, lines: list[_Line],
 
 def pay_order(conn: Connection, who: str, order_id: int) -> None:
     order, store, lines, units, ledger = _event(
-        conn, who, order_id, "order paid", ("placed", "shipped"), "paid"
+        conn, who, order_id, "order paid", ("placed", "paid", "shipped", "returned"), "paid"
     )
     if order.paid:
         raise InventoryError(f"Order {order_id} is already paid")
