@@ -22,8 +22,7 @@ from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.exc import DBAPIError
 
 from desktop_app.errors import InventoryError
 
@@ -76,15 +75,18 @@ class Database:
         self.is_sqlite = self.url.startswith("sqlite")
         self.engine = self._build_engine()
         self.who = current_user()
+        # Transactions retried after a lost race (a serialization failure, a deadlock, a busy database).
+        self.retries = 0
         if migrate:
             self.ensure_schema()
 
     # -- engine -----------------------------------------------------------------------------------
     def _build_engine(self) -> Engine:
         if self.is_sqlite:
-            # NullPool: a desktop process holds few connections, and a fresh connection per unit of work
-            # never carries a stale WAL snapshot across transactions.
-            engine = create_engine(self.url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_S})
+            # A small pool: the pragmas run once per connection; WAL gives every transaction a fresh snapshot.
+            engine = create_engine(
+                self.url, pool_size=4, max_overflow=8, connect_args={"timeout": BUSY_TIMEOUT_S}
+            )
             event.listen(engine, "connect", _sqlite_on_connect)
             event.listen(engine, "begin", _sqlite_on_begin)
             return engine
@@ -119,17 +121,18 @@ class Database:
             try:
                 with self.connect(write=True) as conn:
                     return fn(conn)
-            except OperationalError as exc:
-                if attempt < RETRY_ATTEMPTS and _retryable(exc):
-                    log.info("retrying a write after %s (attempt %d)", exc.orig, attempt)
-                    time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
-                    continue
-                raise _as_user_error(exc) from exc
             except DBAPIError as exc:
-                if attempt < RETRY_ATTEMPTS and _retryable(exc):
-                    time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
-                    continue
-                raise
+                if not _retryable(exc):
+                    raise
+                if attempt == RETRY_ATTEMPTS:
+                    raise InventoryError(
+                        "The database stayed busy with other workstations' changes; nothing was changed. "
+                        "Try again.",
+                        details=[str(exc.orig)],
+                    ) from exc
+                self.retries += 1
+                log.info("retrying a write after %s (attempt %d)", exc.orig, attempt)
+                time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
         raise AssertionError("unreachable")
 
     # -- schema -----------------------------------------------------------------------------------
@@ -177,11 +180,3 @@ def _retryable(exc: DBAPIError) -> bool:
     if sqlstate in _RETRYABLE_SQLSTATES:
         return True
     return "database is locked" in str(exc.orig)
-
-
-def _as_user_error(exc: OperationalError) -> Exception:
-    if "database is locked" in str(exc.orig):
-        return InventoryError(
-            "The database stayed busy with another workstation's change; nothing was changed. Try again."
-        )
-    return exc

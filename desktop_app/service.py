@@ -7,7 +7,6 @@ transaction, and a refused operation raises ``InventoryError`` with nothing chan
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -138,6 +137,10 @@ class Inventory:
             for n, (ref, delta) in enumerate(deltas, start=1):
                 try:
                     unit = self._unit(conn, ref)
+                    if unit.use_variant_inventory:
+                        raise InventoryError(
+                            f"{unit.label} uses variant inventory; adjust one of its variants"
+                        )
                     ledger.change(unit, on_hand=unit.on_hand + delta)
                 except InventoryError as exc:
                     problems.append(f"line {n} ({ref}): {exc.message}")
@@ -195,7 +198,3 @@ class Inventory:
             return BatchResult(ledger.event_id, ledger.movement_count, ledger.status_changes)
 
         return self._write(run)
-
-    @staticmethod
-    def today() -> dt.date:
-        return dt.date.today()

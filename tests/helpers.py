@@ -15,8 +15,9 @@ def history_mismatches(db) -> list[str]:
         sums = {
             (r.unit_id, r.quantity): r.total
             for r in conn.execute(
-                select(movements.c.unit_id, movements.c.quantity, func.sum(movements.c.delta).label("total"))
-                .group_by(movements.c.unit_id, movements.c.quantity)
+                select(
+                    movements.c.unit_id, movements.c.quantity, func.sum(movements.c.delta).label("total")
+                ).group_by(movements.c.unit_id, movements.c.quantity)
             )
         }
         rows = conn.execute(select(items)).all()
@@ -34,19 +35,27 @@ def history_mismatches(db) -> list[str]:
                 continue
             for name in ("on_hand", "on_order"):
                 if sums.get((r.id, name), 0) != getattr(r, name):
-                    bad.append(f"{r.item_number}: {name} {getattr(r, name)} but history sums to "
-                               f"{sums.get((r.id, name), 0)}")
+                    bad.append(
+                        f"{r.item_number}: {name} {getattr(r, name)} but history sums to "
+                        f"{sums.get((r.id, name), 0)}"
+                    )
         return bad
 
 
 def committed_mismatches(db) -> list[str]:
     with db.connect(write=False) as conn:
-        counted = dict(conn.execute(
-            select(order_lines.c.unit_id, func.sum(order_lines.c.committed)).group_by(order_lines.c.unit_id)
-        ).all())
-        return [f"{r.item_number}: committed {r.committed} but lines count {counted.get(r.id, 0)}"
-                for r in conn.execute(select(items).where(items.c.use_variant_inventory.is_(False)))
-                if r.committed != counted.get(r.id, 0)]
+        counted = dict(
+            conn.execute(
+                select(order_lines.c.unit_id, func.sum(order_lines.c.committed)).group_by(
+                    order_lines.c.unit_id
+                )
+            ).all()
+        )
+        return [
+            f"{r.item_number}: committed {r.committed} but lines count {counted.get(r.id, 0)}"
+            for r in conn.execute(select(items).where(items.c.use_variant_inventory.is_(False)))
+            if r.committed != counted.get(r.id, 0)
+        ]
 
 
 def write_csv(path, header, rows, *, encoding="utf-8", delimiter=","):

@@ -11,8 +11,12 @@ def test_history_explains_why_an_item_is_out_of_stock(shop):
     shop.add_product("CUP", on_hand=3)
     order = shop.place_order("Main", [("CUP", 3)])
     last = shop.history("CUP")[-1]
-    assert (last.kind, last.from_status, last.to_status, last.rule) == ("status", "In Stock", "Out of Stock",
-                                                                        "out_of_stock")
+    assert (last.kind, last.from_status, last.to_status, last.rule) == (
+        "status",
+        "In Stock",
+        "Out of Stock",
+        "out_of_stock",
+    )
     assert (last.cause, last.store, last.order) == ("order placed", "Main", order)
     movement = shop.history("CUP")[-2]
     assert (movement.quantity, movement.delta, movement.after) == ("on_hand", -3, 0)

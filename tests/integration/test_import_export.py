@@ -40,7 +40,9 @@ def test_real_shopify_export(inventory):
     wax = inventory.item("mustache-wax")
     assert wax.use_variant_inventory and wax.name == "Texas Beard Company Mustache Wax"
     assert [(v.item_number, v.options, v.on_hand) for v in wax.variants] == [
-        ("stache-wax-1", "Size=Small - 0.5oz", -320), ("stache-wax-2", "Size=Large - 1oz", -12)]
+        ("stache-wax-1", "Size=Small - 0.5oz", -320),
+        ("stache-wax-2", "Size=Large - 1oz", -12),
+    ]
     assert wax.on_hand == -332
     # A "Default Title" product with no SKU is keyed by its handle.
     assert inventory.item("mint-eucalyptus-beard-oil").on_hand == -451
@@ -54,16 +56,21 @@ def test_shopify_product_template(inventory, tmp_path):
     assert (summary.rows, summary.created, summary.rejected) == (5, 5, [])
     shirt = inventory.item("example-t-shirt")
     assert [v.options for v in shirt.variants] == [
-        'Title=Lithograph - Height: 9" x Width: 12"', "Title=Small", "Title=Medium"]
+        'Title=Lithograph - Height: 9" x Width: 12"',
+        "Title=Small",
+        "Title=Medium",
+    ]
     assert shirt.variants[1].item_number == "example-shirt-s"
     assert inventory.item("example-pants").name == "Example Pants"
     assert import_file(inventory.db, fixture_path("shopify-product-template.csv")).unchanged == 5
 
 
 def test_shopify_policy_continue_makes_back_order(inventory, tmp_path):
-    f = write_csv(tmp_path / "s.csv", ["Handle", "Title", "Variant SKU", "Variant Inventory Qty",
-                                       "Variant Inventory Policy"],
-                  [["cap", "Cap", "CAP-1", "3", "continue"]])
+    f = write_csv(
+        tmp_path / "s.csv",
+        ["Handle", "Title", "Variant SKU", "Variant Inventory Qty", "Variant Inventory Policy"],
+        [["cap", "Cap", "CAP-1", "3", "continue"]],
+    )
     import_file(inventory.db, f)
     assert inventory.item("CAP-1").status == "Back Order"
 
@@ -78,8 +85,11 @@ def test_shopify_export_round_trip(inventory, tmp_path):
 
 def test_one_bad_row_writes_nothing_and_every_error_is_listed(shop, tmp_path):
     shop.add_product("A1", on_hand=5)
-    f = write_csv(tmp_path / "a.csv", ["ItemNumber", "NumberInStock", "MinimumOrderQuantity", "Discontinued"],
-                  [["A1", "9", "", ""], ["A2", "5.5", "-1", ""], ["A3", "1e3", "", "maybe"]])
+    f = write_csv(
+        tmp_path / "a.csv",
+        ["ItemNumber", "NumberInStock", "MinimumOrderQuantity", "Discontinued"],
+        [["A1", "9", "", ""], ["A2", "5.5", "-1", ""], ["A3", "1e3", "", "maybe"]],
+    )
     with pytest.raises(ImportRefused) as refused:
         import_file(shop.db, f)
     errors = [str(e) for e in refused.value.summary.rejected]
@@ -95,12 +105,16 @@ def test_one_bad_row_writes_nothing_and_every_error_is_listed(shop, tmp_path):
 
 
 def test_line_numbers_count_multi_line_cells(inventory, tmp_path):
-    f = write_csv(tmp_path / "a.csv", ["ItemNumber", "ItemName", "NumberInStock"],
-                  [["A", "two\nline name", "1"], ["B", "x", "oops"]])
+    f = write_csv(
+        tmp_path / "a.csv",
+        ["ItemNumber", "ItemName", "NumberInStock"],
+        [["A", "two\nline name", "1"], ["B", "x", "oops"]],
+    )
     with pytest.raises(ImportRefused) as refused:
         import_file(inventory.db, f)
     assert [str(e) for e in refused.value.summary.rejected] == [
-        "line 4, column NumberInStock: 'oops' is not a whole number"]
+        "line 4, column NumberInStock: 'oops' is not a whole number"
+    ]
 
 
 def test_duplicate_key_names_both_lines(inventory, tmp_path):
@@ -108,7 +122,8 @@ def test_duplicate_key_names_both_lines(inventory, tmp_path):
     with pytest.raises(ImportRefused) as refused:
         import_file(inventory.db, f)
     assert [str(e) for e in refused.value.summary.rejected] == [
-        "line 4, column ItemNumber: 'A' is also on line 2"]
+        "line 4, column ItemNumber: 'A' is also on line 2"
+    ]
 
 
 def test_skip_invalid_writes_the_valid_rows(inventory, tmp_path):
@@ -122,8 +137,11 @@ def test_skip_invalid_writes_the_valid_rows(inventory, tmp_path):
 
 def test_update_only_refuses_new_items_and_statuses(inventory, tmp_path):
     inventory.add_product("A", on_hand=1)
-    f = write_csv(tmp_path / "a.csv", ["ItemNumber", "NumberInStock", "ProductStatus"],
-                  [["A", "4", "Limited"], ["NEW", "1", ""]])
+    f = write_csv(
+        tmp_path / "a.csv",
+        ["ItemNumber", "NumberInStock", "ProductStatus"],
+        [["A", "4", "Limited"], ["NEW", "1", ""]],
+    )
     with pytest.raises(ImportRefused) as refused:
         import_file(inventory.db, f, update_only=True)
     assert [str(e) for e in refused.value.summary.rejected] == [
@@ -142,8 +160,11 @@ def test_unknown_status_is_created_and_reported(inventory, tmp_path):
 
 def test_empty_cell_leaves_the_value(inventory, tmp_path):
     inventory.add_product("A", name="Mug", on_hand=5, min_qty=2)
-    f = write_csv(tmp_path / "a.csv", ["ItemNumber", "ItemName", "NumberInStock", "MinimumOrderQuantity"],
-                  [["A", "", "", ""]])
+    f = write_csv(
+        tmp_path / "a.csv",
+        ["ItemNumber", "ItemName", "NumberInStock", "MinimumOrderQuantity"],
+        [["A", "", "", ""]],
+    )
     summary = import_file(inventory.db, f)
     item = inventory.item("A")
     assert (summary.unchanged, item.name, item.on_hand, item.min_qty) == (1, "Mug", 5, 2)
@@ -155,7 +176,9 @@ def test_with_a_store_count_changes_trigger_and_creation_does_not(shop, tmp_path
     f = write_csv(tmp_path / "a.csv", HEADER, [["A1", "0"], ["A2", "8"], ["NEW", "0"]])
     summary = import_file(shop.db, f, store="Main")
     assert [(c.item_number, c.from_status, c.to_status, c.rule) for c in summary.status_changes] == [
-        ("A1", "In Stock", "Out of Stock", "out_of_stock"), ("A2", "Out of Stock", "In Stock", "in_stock")]
+        ("A1", "In Stock", "Out of Stock", "out_of_stock"),
+        ("A2", "Out of Stock", "In Stock", "in_stock"),
+    ]
     assert shop.item("NEW").status == "In Stock"
     history = shop.history("A1")
     assert (history[-1].cause, history[-1].store, history[-1].rule) == ("import", "Main", "out_of_stock")
@@ -170,8 +193,11 @@ def test_without_a_store_nothing_triggers(shop, tmp_path):
 def test_explicit_status_wins_and_repeated_status_lets_rules_apply(shop, tmp_path):
     shop.add_product("A", on_hand=5)
     shop.add_product("B", on_hand=5)
-    f = write_csv(tmp_path / "a.csv", ["ItemNumber", "NumberInStock", "ProductStatus"],
-                  [["A", "0", "Back Order"], ["B", "0", "In Stock"]])
+    f = write_csv(
+        tmp_path / "a.csv",
+        ["ItemNumber", "NumberInStock", "ProductStatus"],
+        [["A", "0", "Back Order"], ["B", "0", "In Stock"]],
+    )
     summary = import_file(shop.db, f, store="Main")
     assert shop.item("A").status == "Back Order"
     assert shop.item("B").status == "Out of Stock"
@@ -180,8 +206,11 @@ def test_explicit_status_wins_and_repeated_status_lets_rules_apply(shop, tmp_pat
 
 def test_dry_run_reports_everything_and_writes_nothing(shop, tmp_path):
     shop.add_product("A", on_hand=5)
-    f = write_csv(tmp_path / "a.csv", ["ItemNumber", "NumberInStock", "ProductStatus"],
-                  [["A", "0", ""], ["NEW", "2", "Fresh"]])
+    f = write_csv(
+        tmp_path / "a.csv",
+        ["ItemNumber", "NumberInStock", "ProductStatus"],
+        [["A", "0", ""], ["NEW", "2", "Fresh"]],
+    )
     preview = import_file(shop.db, f, store="Main", dry_run=True)
     assert (preview.created, preview.updated, preview.created_statuses) == (1, 1, ["Fresh"])
     assert [c.to_status for c in preview.status_changes] == ["Out of Stock"]
@@ -203,8 +232,9 @@ def test_cancelled_import_changes_nothing(inventory, tmp_path):
 
 
 def test_storefront_ids_match_first(inventory, tmp_path):
-    f = write_csv(tmp_path / "a.csv", ["ItemID", "ItemNumber", "NumberInStock"],
-                  [["10", "", "4"], ["11", "B", "1"]])
+    f = write_csv(
+        tmp_path / "a.csv", ["ItemID", "ItemNumber", "NumberInStock"], [["10", "", "4"], ["11", "B", "1"]]
+    )
     import_file(inventory.db, f)
     assert inventory.item("#10").on_hand == 4 and inventory.item("#11").item_number == "B"
     # A known ItemID renames; an unknown ItemID with a known item number is taken by that item.
@@ -220,7 +250,8 @@ def test_row_with_neither_key_is_an_error(inventory, tmp_path):
     with pytest.raises(ImportRefused) as refused:
         import_file(inventory.db, f)
     assert str(refused.value.summary.rejected[0]) == (
-        "line 2, column ItemNumber: the row has neither an ItemID nor an ItemNumber")
+        "line 2, column ItemNumber: the row has neither an ItemID nor an ItemNumber"
+    )
 
 
 def test_header_without_keys_is_refused(inventory, tmp_path):
@@ -230,15 +261,23 @@ def test_header_without_keys_is_refused(inventory, tmp_path):
 
 
 def test_variant_rows(inventory, tmp_path):
-    f = write_csv(tmp_path / "a.csv", ["ItemNumber", "ItemName", "NumberInStock", "ParentItemNumber",
-                                       "VariantOptions"],
-                  [["TEE", "Tee", "", "", ""], ["TEE-S", "", "3", "TEE", "Size=S;Color=Blue"],
-                   ["TEE-M", "", "4", "TEE", "Size=M;Color=Blue"]])
+    f = write_csv(
+        tmp_path / "a.csv",
+        ["ItemNumber", "ItemName", "NumberInStock", "ParentItemNumber", "VariantOptions"],
+        [
+            ["TEE", "Tee", "", "", ""],
+            ["TEE-S", "", "3", "TEE", "Size=S;Color=Blue"],
+            ["TEE-M", "", "4", "TEE", "Size=M;Color=Blue"],
+        ],
+    )
     assert import_file(inventory.db, f).created == 3
     tee = inventory.item("TEE")
     assert tee.on_hand == 7 and tee.variants[0].name == "Tee"
-    bad = write_csv(tmp_path / "b.csv", ["ItemNumber", "NumberInStock", "ParentItemNumber", "VariantOptions"],
-                    [["TEE", "9", "", ""], ["TEE-L", "1", "NOPE", "Size=L"], ["TEE-X", "1", "TEE", ""]])
+    bad = write_csv(
+        tmp_path / "b.csv",
+        ["ItemNumber", "NumberInStock", "ParentItemNumber", "VariantOptions"],
+        [["TEE", "9", "", ""], ["TEE-L", "1", "NOPE", "Size=L"], ["TEE-X", "1", "TEE", ""]],
+    )
     with pytest.raises(ImportRefused) as refused:
         import_file(inventory.db, bad)
     assert [str(e) for e in refused.value.summary.rejected] == [
@@ -252,8 +291,13 @@ def test_variant_rows(inventory, tmp_path):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_encodings_and_delimiters(inventory, tmp_path, encoding, delimiter):
-    f = write_csv(tmp_path / "a.csv", ["ItemNumber", "ItemName", "NumberInStock"], [["CAFE", "Café crème", "3"]],
-                  encoding=encoding, delimiter=delimiter)
+    f = write_csv(
+        tmp_path / "a.csv",
+        ["ItemNumber", "ItemName", "NumberInStock"],
+        [["CAFE", "Café crème", "3"]],
+        encoding=encoding,
+        delimiter=delimiter,
+    )
     summary = import_file(inventory.db, f)
     assert summary.created == 1
     assert inventory.item("CAFE").name == "Café crème"
@@ -286,6 +330,7 @@ def test_xlsx_workbook(inventory, tmp_path):
     with pytest.raises(ImportRefused) as refused:
         import_file(inventory.db, path)
     assert [str(e) for e in refused.value.summary.rejected] == [
-        "line 3, column NumberInStock: '2.5' is not a whole number"]
+        "line 3, column NumberInStock: '2.5' is not a whole number"
+    ]
     summary = import_file(inventory.db, path, skip_invalid=True)
     assert summary.created == 1 and inventory.item("X1").discontinued

@@ -46,8 +46,15 @@ def test_edit_validates_fields(shop):
 
 def test_eta_and_flags(inventory):
     inventory.add_product("A")
-    item = inventory.edit_item("A", {"eta_date": dt.date(2027, 1, 2), "discontinued": True, "low_stock_qty": 3,
-                                     "low_stock_warning": True})
+    item = inventory.edit_item(
+        "A",
+        {
+            "eta_date": dt.date(2027, 1, 2),
+            "discontinued": True,
+            "low_stock_qty": 3,
+            "low_stock_warning": True,
+        },
+    )
     assert (item.eta_date, item.discontinued, item.low_stock) == (dt.date(2027, 1, 2), True, True)
     assert inventory.edit_item("A", {"eta_date": None}).eta_date is None
 
@@ -125,7 +132,8 @@ def test_adjust_is_triggering_only_for_a_store(shop):
     result = shop.adjust([("A", -2)], store="Main")
     assert shop.item("A").status == "Out of Stock"
     assert [(c.item_number, c.to_status, c.rule) for c in result.status_changes] == [
-        ("A", "Out of Stock", "out_of_stock")]
+        ("A", "Out of Stock", "out_of_stock")
+    ]
 
 
 def test_adjust_refuses_as_a_whole(shop):

@@ -187,16 +187,19 @@ def test_putting_back_is_triggering(shop):
     assert shop.item("A").status == "In Stock"
 
 
-@pytest.mark.parametrize("lines,reason", [
-    ([("A", 0)], "line 1 (A=0): the quantity must be a whole number of at least 1"),
-    ([("A", -2)], "at least 1"),
-    ([("NOPE", 1)], "line 1 (NOPE=1): there is no item 'NOPE'"),
-    ([("A", 1), ("OUT", 1)], "line 2 (OUT=1): OUT is Out of Stock and cannot be ordered"),
-    ([("LIM", 1)], "the minimum quantity of LIM is 2"),
-    ([("LIM", 11)], "the maximum quantity of LIM is 10"),
-    ([("SIX", 4)], "SIX is sold in multiples of 3"),
-    ([("A", 6)], "asks for 6 but only 5 are available to sell"),
-])
+@pytest.mark.parametrize(
+    "lines,reason",
+    [
+        ([("A", 0)], "line 1 (A=0): the quantity must be a whole number of at least 1"),
+        ([("A", -2)], "at least 1"),
+        ([("NOPE", 1)], "line 1 (NOPE=1): there is no item 'NOPE'"),
+        ([("A", 1), ("OUT", 1)], "line 2 (OUT=1): OUT is Out of Stock and cannot be ordered"),
+        ([("LIM", 1)], "the minimum quantity of LIM is 2"),
+        ([("LIM", 11)], "the maximum quantity of LIM is 10"),
+        ([("SIX", 4)], "SIX is sold in multiples of 3"),
+        ([("A", 6)], "asks for 6 but only 5 are available to sell"),
+    ],
+)
 def test_refused_orders_name_the_line_and_change_nothing(shop, lines, reason):
     shop.add_product("A", on_hand=5)
     shop.add_product("OUT", on_hand=5, status="Out of Stock")

@@ -10,7 +10,9 @@ def test_new_database_has_four_default_statuses(inventory):
     assert set(statuses) == {"In Stock", "Back Order", "Out of Stock", "Discontinued"}
     assert statuses["Back Order"].back_order and not statuses["Back Order"].unavailable
     assert statuses["Out of Stock"].unavailable and statuses["Discontinued"].unavailable
-    assert not any(vars(statuses["In Stock"])[f] for f in ("unavailable", "back_order", "hidden", "show_quantity"))
+    assert not any(
+        vars(statuses["In Stock"])[f] for f in ("unavailable", "back_order", "hidden", "show_quantity")
+    )
 
 
 def test_status_names_are_unique_ignoring_case(inventory):
@@ -24,10 +26,15 @@ def test_status_names_are_unique_ignoring_case(inventory):
 
 def test_status_edit_and_rename(inventory):
     inventory.add_status("Preorder")
-    edited = inventory.edit_status("preorder", rename="Pre-order", back_order=True, show_quantity=True,
-                                   ships_in="Ships in May")
+    edited = inventory.edit_status(
+        "preorder", rename="Pre-order", back_order=True, show_quantity=True, ships_in="Ships in May"
+    )
     assert (edited.name, edited.back_order, edited.show_quantity, edited.ships_in) == (
-        "Pre-order", True, True, "Ships in May")
+        "Pre-order",
+        True,
+        True,
+        "Ships in May",
+    )
     assert not edited.unavailable
 
 
@@ -55,8 +62,12 @@ def test_unused_status_can_be_deleted(inventory):
 def test_new_store_settings(inventory):
     store = inventory.add_store("Outlet")
     assert (store.track_inventory, store.remove_when) == (False, "ordered")
-    assert (store.default_in_stock, store.default_out_of_stock, store.default_back_order,
-            store.default_discontinued) == ("In Stock", "Out of Stock", "Back Order", "Discontinued")
+    assert (
+        store.default_in_stock,
+        store.default_out_of_stock,
+        store.default_back_order,
+        store.default_discontinued,
+    ) == ("In Stock", "Out of Stock", "Back Order", "Discontinued")
     with pytest.raises(InventoryError, match="already exists"):
         inventory.add_store("OUTLET")
 

@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_core_never_imports_qt_or_ui():
     lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
     assert lint, "import-linter is part of the dev dependencies"
-    proc = subprocess.run([lint, "--config", str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True,
-                          text=True)
+    proc = subprocess.run(
+        [lint, "--config", str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

@@ -24,8 +24,9 @@ def test_minimum_is_named():
         cv.parse_int("-1", minimum=0)
 
 
-@pytest.mark.parametrize("text,value", [("True", True), ("FALSE", False), ("1", True), ("0", False),
-                                        ("Yes", True), ("no", False)])
+@pytest.mark.parametrize(
+    "text,value", [("True", True), ("FALSE", False), ("1", True), ("0", False), ("Yes", True), ("no", False)]
+)
 def test_booleans(text, value):
     assert cv.parse_bool(text) is value
 
@@ -35,8 +36,14 @@ def test_bad_boolean():
         cv.parse_bool("maybe")
 
 
-@pytest.mark.parametrize("text,value", [("2026-03-04", dt.date(2026, 3, 4)), ("3/4/2026", dt.date(2026, 3, 4)),
-                                        ("12/31/2027", dt.date(2027, 12, 31))])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("2026-03-04", dt.date(2026, 3, 4)),
+        ("3/4/2026", dt.date(2026, 3, 4)),
+        ("12/31/2027", dt.date(2027, 12, 31)),
+    ],
+)
 def test_dates(text, value):
     assert cv.parse_date(text) == value
 
@@ -57,7 +64,9 @@ def test_formula_guard_only_where_needed():
     assert cv.quote_text("Mug") == "Mug"
 
 
-@pytest.mark.parametrize("line,delimiter", [("a,b,c\n", ","), ("a;b;c\n", ";"), ("a\tb\tc\n", "\t"),
-                                            ('"x;y",b,c\n', ","), ("single\n", ",")])
+@pytest.mark.parametrize(
+    "line,delimiter",
+    [("a,b,c\n", ","), ("a;b;c\n", ";"), ("a\tb\tc\n", "\t"), ('"x;y",b,c\n', ","), ("single\n", ",")],
+)
 def test_delimiter_detection(line, delimiter):
     assert detect_delimiter(line) == delimiter
