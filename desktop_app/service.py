@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 
-from desktop_app import catalog, history, orders, settings
+from desktop_app import catalog, history, orders, queries, settings
 from desktop_app.db import Database
 from desktop_app.errors import InventoryError
 from desktop_app.ledger import Ledger, lock_unit_ids
@@ -177,6 +177,16 @@ class Inventory:
         self, *, store: str | None = None, states: Sequence[str] | None = None, limit: int = 500
     ) -> list[Order]:
         return self.db.read(lambda c: orders.list_orders(c, store=store, states=states, limit=limit))
+
+    # -- views (what the tables show, a window at a time) ---------------------------------------------------
+    def view_count(self, query: queries.UnitQuery) -> int:
+        return self.db.read(lambda c: queries.count(c, query))
+
+    def view_page(self, query: queries.UnitQuery, offset: int, limit: int) -> list[tuple]:
+        return self.db.read(lambda c: queries.page_rows(c, query, offset, limit))
+
+    def view_rows(self, ids: Sequence[int]) -> dict[int, tuple]:
+        return self.db.read(lambda c: queries.rows_by_id(c, list(ids)))
 
     # -- history ----------------------------------------------------------------------------------
     def history(self, ref: str | int, *, limit: int | None = None) -> list[HistoryEntry]:

@@ -1,0 +1,87 @@
+"""The About dialog and the keyboard-shortcut list."""
+
+from __future__ import annotations
+
+import platform
+
+import PySide6
+import sqlalchemy
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import __version__
+from desktop_app.logs import log_file
+
+SHORTCUTS = (
+    ("Main window", "Ctrl+F", "Search by item number or name"),
+    ("Main window", "Enter / double-click", "Edit the selected product or variant"),
+    ("Main window", "Ctrl+Shift+V", "Variants of the selected product"),
+    ("Main window", "Ctrl+Shift+N", "Place an order"),
+    ("Main window", "Ctrl+Shift+O", "Orders"),
+    ("Main window", "Ctrl+,", "Store settings (Settings › Catalog › General)"),
+    ("Main window", "Ctrl+Z / Ctrl+Shift+Z", "Undo / redo an edit"),
+    ("Main window", "F5", "Refresh"),
+    ("Main window", "Ctrl+I", "Import products"),
+    ("Main window", "Ctrl+G", "Inventory editor grid"),
+    ("Product editor", "Ctrl+Enter", "Save"),
+    ("Grid", "Arrows, Tab, Enter", "Move like a spreadsheet (Enter moves down, Tab right)"),
+    ("Grid", "Typing or F2", "Edit the cell; Escape cancels"),
+    ("Grid", "Delete", "Clear the cells where clearing means something (ETA)"),
+    ("Grid", "Ctrl+C / Ctrl+V", "Copy and paste tab-separated cells (one value fills the selection)"),
+    ("Grid", "Ctrl+D", "Fill down"),
+    ("Grid", "Ctrl+F", "Find by item number or name"),
+    ("Grid", "Ctrl+Z / Ctrl+Shift+Z", "Undo / redo pending edits"),
+    ("Anywhere", "F1", "This list"),
+)
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        table = QTableWidget(len(SHORTCUTS), 3)
+        table.setHorizontalHeaderLabels(["Where", "Keys", "Does"])
+        for row, cells in enumerate(SHORTCUTS):
+            for col, text in enumerate(cells):
+                table.setItem(row, col, QTableWidgetItem(text))
+        table.verticalHeader().hide()
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        self.resize(640, 560)
+
+
+class AboutDialog(QDialog):
+    def __init__(self, state=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About the inventory editor")
+        self.setObjectName("AboutDialog")
+        database = state.inventory.db.display_name if state is not None else "none open"
+        text = QLabel(
+            f"<h2>Inventory editor {__version__}</h2>"
+            "<p>Stock, statuses, orders and history for a store's back office.</p>"
+            f"<p><b>Database:</b> {database}<br><b>Log:</b> {log_file()}</p>"
+            f"<p style='color:#5f6670'>Python {platform.python_version()} · Qt for Python {PySide6.__version__} · "
+            f"SQLAlchemy {sqlalchemy.__version__}</p>"
+        )
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        text.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)

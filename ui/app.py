@@ -1,0 +1,224 @@
+"""Starting the editor: which database to open, the welcome page, and what happens on an unexpected error."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import __version__
+from desktop_app.db import default_database_path
+from desktop_app.errors import InventoryError
+from desktop_app.logs import log_file, setup_logging
+from desktop_app.service import Inventory
+
+log = logging.getLogger(__name__)
+ORGANIZATION = "InventoryEditor"
+APPLICATION = "inventory-editor"
+LAST_DATABASE = "last_database"
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("Inventory editor")
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def demo_database_path() -> Path:
+    return default_database_path().with_name("demo.db")
+
+
+def open_inventory(url: str, parent: QWidget | None = None) -> Inventory | None:
+    """Open (creating or upgrading) a database; a failure is a message, not a crash."""
+    try:
+        return Inventory(url)
+    except InventoryError as exc:
+        QMessageBox.warning(parent, "Open database", exc.message)
+    except Exception as exc:  # a file that is not a database, a server that does not answer…
+        log.exception("cannot open %s", url)
+        QMessageBox.warning(parent, "Open database", f"{url} cannot be opened as an inventory database:\n{exc}")
+    return None
+
+
+def open_demo(parent: QWidget | None = None) -> Inventory | None:
+    from desktop_app.demo import load_demo
+
+    path = demo_database_path()
+    fresh = not path.exists()
+    inventory = open_inventory(str(path), parent)
+    if inventory is not None and fresh:
+        load_demo(inventory)
+    return inventory
+
+
+class WelcomeDialog(QDialog):
+    """First run: what to open."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to the inventory editor")
+        self.setObjectName("WelcomeDialog")
+        self.inventory: Inventory | None = None
+        self.import_after_open = False
+        title = QLabel("<h2>Welcome</h2>")
+        intro = QLabel("Track stock per store, let statuses follow the stock, place and cancel orders, and edit "
+                       "thousands of items at once. Where would you like to start?")
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        for text, detail, slot in (
+            ("Open the demo catalog", "A coffee shop with four stores, variants, custom statuses and orders in "
+             "every state: try everything safely.", self._demo),
+            ("Import a product export…", "Start a new database from your storefront's product CSV (or a Shopify "
+             "export, or an .xlsx workbook).", self._import),
+            ("Connect to a shared database…", "Work with the other workstations on a PostgreSQL server.",
+             self._connect),
+            ("Open a database file…", "An inventory database you already have.", self._open),
+        ):
+            button = QPushButton(text)
+            button.setMinimumHeight(34)
+            button.setStyleSheet("text-align: left; padding-left: 12px; font-weight: 600;")
+            button.clicked.connect(slot)
+            note = QLabel(detail)
+            note.setObjectName("hint")
+            note.setStyleSheet("color: #5f6670; margin-left: 14px; margin-bottom: 6px;")
+            note.setWordWrap(True)
+            layout.addWidget(button)
+            layout.addWidget(note)
+        self.setMinimumWidth(520)
+
+    def _demo(self) -> None:
+        self.inventory = open_demo(self)
+        if self.inventory:
+            self.accept()
+
+    def _import(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New database for the import", str(default_database_path()),
+                                              "Inventory database (*.db)")
+        if path:
+            self.inventory = open_inventory(path, self)
+            if self.inventory:
+                self.import_after_open = True
+                self.accept()
+
+    def _connect(self) -> None:
+        from ui.connect import ConnectDialog
+
+        dialog = ConnectDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.inventory is not None:
+            self.inventory = dialog.inventory
+            self.accept()
+
+    def _open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open database", str(default_database_path().parent),
+                                              "Inventory database (*.db);;All files (*)")
+        if path:
+            self.inventory = open_inventory(path, self)
+            if self.inventory:
+                self.accept()
+
+
+def remember(inventory: Inventory) -> None:
+    QSettings().setValue(LAST_DATABASE, inventory.db.url if not inventory.db.is_sqlite
+                         else inventory.db.display_name)
+
+
+def choose_new_database(window) -> None:
+    path, _ = QFileDialog.getSaveFileName(window, "New database", str(default_database_path().parent / "new.db"),
+                                          "Inventory database (*.db)")
+    if path:
+        if os.path.exists(path):
+            QMessageBox.warning(window, "New database", f"{path} already exists; use Open database instead.")
+            return
+        _switch(window, open_inventory(path, window))
+
+
+def choose_database(window) -> None:
+    path, _ = QFileDialog.getOpenFileName(window, "Open database", str(default_database_path().parent),
+                                          "Inventory database (*.db);;All files (*)")
+    if path:
+        _switch(window, open_inventory(path, window))
+
+
+def _switch(window, inventory: Inventory | None) -> None:
+    if inventory is not None:
+        window.state.switch_inventory(inventory)
+        remember(inventory)
+
+
+def install_error_dialog() -> None:
+    """An unexpected error: log it, tell the user what happened and where the log is; committed data is safe."""
+
+    def hook(kind, value, tb) -> None:
+        log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        if isinstance(value, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
+                          f"Something went wrong: {kind.__name__}: {value}")
+        box.setInformativeText("The operation was cancelled and everything saved before it is safe. "
+                               f"Details are in the log:\n{log_file()}")
+        box.setDetailedText("".join(traceback.format_exception(kind, value, tb)))
+        box.setObjectName("unexpected_error")
+        box.exec()
+
+    sys.excepthook = hook
+
+
+def main(db: str | None = None) -> int:
+    """Open the editor on ``db``, or on the last database, or let the welcome page decide."""
+    from ui.main_window import MainWindow
+    from ui.state import AppState
+
+    app = application()
+    setup_logging()
+    install_error_dialog()
+    settings = QSettings()
+    inventory = None
+    import_after_open = False
+    if db:
+        inventory = open_inventory(db)
+        if inventory is None:
+            return 1
+    else:
+        last = settings.value(LAST_DATABASE)
+        if last and (("://" in str(last)) or Path(str(last)).exists()):
+            inventory = open_inventory(str(last))
+    if inventory is None:
+        welcome = WelcomeDialog()
+        if welcome.exec() != QDialog.DialogCode.Accepted or welcome.inventory is None:
+            return 0
+        inventory, import_after_open = welcome.inventory, welcome.import_after_open
+    remember(inventory)
+    window = MainWindow(AppState(inventory), settings)
+    window.show()
+    if import_after_open and hasattr(window, "open_import"):
+        window.open_import()
+    log.info("editor opened on %s", inventory.db.display_name)
+    code = app.exec()
+    window.state.inventory.db.dispose()
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m ui.app`
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else None))

@@ -1,0 +1,432 @@
+"""``MainWindow``: the store selector, the product table with its filters, variants and history."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.queries import STOCK_FILTERS, UnitQuery
+from ui import commands, look
+from ui.history import HistoryPanel
+from ui.item_model import PRODUCT_COLUMNS, VARIANT_COLUMNS, ItemIdRole, ItemTableModel
+from ui.state import AppState
+
+
+class ItemTable(QTableView):
+    """A table of items: Enter opens the editor, sizes are uniform so a million rows scroll smoothly."""
+
+    activated_item = Signal(int)
+
+    def __init__(self, model: ItemTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        sorted_by = next((i for i, c in enumerate(model.columns) if c.key == model.query.sort), -1)
+        self.horizontalHeader().setSortIndicator(sorted_by, Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
+        self.setAlternatingRowColors(False)
+        self.setWordWrap(False)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(24)
+        self.verticalHeader().setSectionResizeMode(self.verticalHeader().ResizeMode.Fixed)
+        self.horizontalHeader().setHighlightSections(False)
+        self.horizontalHeader().setSortIndicatorShown(True)
+        metrics = self.horizontalHeader().fontMetrics()
+        for i, column in enumerate(model.columns):
+            # Wide enough for the header's own words (bold) and the sort arrow.
+            self.setColumnWidth(i, max(column.width, int(metrics.horizontalAdvance(column.title) * 1.1) + 28))
+        self.doubleClicked.connect(self._activated)
+
+    def _activated(self, index: QModelIndex) -> None:
+        item_id = index.data(ItemIdRole)
+        if item_id is not None:
+            self.activated_item.emit(item_id)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self._activated(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+    def selected_item_id(self) -> int | None:
+        index = self.currentIndex()
+        return index.data(ItemIdRole) if index.isValid() else None
+
+
+class MainWindow(QMainWindow):
+    """The editor's window over one open database."""
+
+    def __init__(self, state: AppState, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.state = state
+        self.settings = settings or QSettings()
+        self.undo_stack = QUndoStack(self)
+        self.setObjectName("MainWindow")
+        self.setStyleSheet(look.STYLE_SHEET)
+
+        self.products = ItemTableModel(state, UnitQuery(scope="products", sort="item_number"), PRODUCT_COLUMNS,
+                                       self)
+        self.product_table = ItemTable(self.products)
+        self.product_table.setObjectName("products")
+        self.variants = ItemTableModel(state, UnitQuery(scope="variants_of"), VARIANT_COLUMNS, self)
+        self.variant_table = ItemTable(self.variants)
+        self.variant_table.setObjectName("variants")
+        self.history = HistoryPanel(state)
+
+        self._build_filters()
+        self._build_actions()
+        self._build_layout()
+
+        self.product_table.selectionModel().currentRowChanged.connect(self._product_selected)
+        self.variant_table.selectionModel().currentRowChanged.connect(self._variant_selected)
+        self.product_table.activated_item.connect(self.edit_item)
+        self.variant_table.activated_item.connect(self.edit_item)
+        self.products.modelReset.connect(self._update_counts)
+        state.stores_changed.connect(self._fill_stores)
+        state.statuses_changed.connect(self._fill_statuses)
+        state.current_store_changed.connect(self._update_store_info)
+        state.database_changed.connect(self._database_changed)
+        self.undo_stack.cleanChanged.connect(self._update_title)
+        self._database_changed()
+        self._restore()
+
+    # -- building ----------------------------------------------------------------------------------------------
+    def _build_filters(self) -> None:
+        self.store_combo = QComboBox()
+        self.store_combo.setMinimumWidth(160)
+        self.store_combo.setToolTip("The store whose settings apply to orders and mass changes")
+        self.store_combo.currentTextChanged.connect(lambda name: self.state.set_current_store(name or None))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search item number or name   (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(260)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.status_filter = QComboBox()
+        self.status_filter.setMinimumWidth(150)
+        self.status_filter.currentIndexChanged.connect(self.apply_filters)
+        self.stock_filter = QComboBox()
+        for key, label in STOCK_FILTERS.items():
+            self.stock_filter.addItem(label, key)
+        self.stock_filter.currentIndexChanged.connect(self.apply_filters)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("hint")
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        Std = QKeySequence.StandardKey
+        self.act_new_db = self._action("&New database…", self.new_database, Std.New)
+        self.act_open_db = self._action("&Open database…", self.open_database, Std.Open)
+        self.act_connect = self._action("&Connect to server…", self.connect_server, None,
+                                        "Open a shared PostgreSQL database")
+        self.act_quit = self._action("&Quit", self.close, Std.Quit)
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(Std.Undo)
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcut(Std.Redo)
+        self.act_edit = self._action("&Edit item…", lambda: self.edit_item(self.selected_item_id()), "Ctrl+E",
+                                     "Edit the selected product or variant (Enter)")
+        self.act_variants = self._action("&Variants…", self.open_variants, "Ctrl+Shift+V",
+                                         "Options, combinations and stock of the selected product's variants")
+        self.act_find = self._action("&Find", self.focus_search, Std.Find)
+        self.act_refresh = self._action("Re&fresh", self.refresh, Std.Refresh)
+        self.act_orders = self._action("&Orders…", self.open_orders, "Ctrl+Shift+O", "Orders of every store")
+        self.act_new_order = self._action("&New order…", self.new_order, "Ctrl+Shift+N", "Place an order")
+        self.act_store_settings = self._action("&Store settings…", self.open_store_settings, "Ctrl+,",
+                                               "Settings › Catalog › General for each store")
+        self.act_statuses = self._action("Product s&tatuses…", self.open_statuses, None,
+                                         "Add, edit and delete product statuses")
+        self.act_shortcuts = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1")
+        self.act_about = self._action("&About", self.show_about)
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action in (self.act_new_db, self.act_open_db, self.act_connect):
+            file_menu.addAction(action)
+        self.file_menu = file_menu
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        edit = bar.addMenu("&Edit")
+        for action in (self.act_undo, self.act_redo):
+            edit.addAction(action)
+        edit.addSeparator()
+        for action in (self.act_edit, self.act_variants, self.act_find, self.act_refresh):
+            edit.addAction(action)
+        self.edit_menu = edit
+        orders = bar.addMenu("&Orders")
+        orders.addAction(self.act_new_order)
+        orders.addAction(self.act_orders)
+        settings = bar.addMenu("&Settings")
+        settings.addAction(self.act_store_settings)
+        settings.addAction(self.act_statuses)
+        self.settings_menu = settings
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_shortcuts)
+        help_menu.addAction(self.act_about)
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addWidget(QLabel(" Store "))
+        toolbar.addWidget(self.store_combo)
+        self.store_info = QLabel()
+        self.store_info.setObjectName("hint")
+        toolbar.addWidget(self.store_info)
+        toolbar.addSeparator()
+        for action in (self.act_new_order, self.act_orders, self.act_edit, self.act_variants):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        for action in (self.act_undo, self.act_redo):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.act_store_settings)
+        toolbar.addAction(self.act_statuses)
+        self.toolbar = toolbar
+        self.addToolBar(toolbar)
+
+    def _build_layout(self) -> None:
+        filters = QHBoxLayout()
+        filters.setContentsMargins(6, 6, 6, 2)
+        filters.addWidget(self.search, 2)
+        filters.addWidget(QLabel("Status"))
+        filters.addWidget(self.status_filter)
+        filters.addWidget(QLabel("Stock"))
+        filters.addWidget(self.stock_filter)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+        self.bottom_tabs = QTabWidget()
+        self.bottom_tabs.addTab(self.variant_table, "Variants")
+        self.bottom_tabs.addTab(self.history, "History")
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.product_table)
+        self.splitter.addWidget(self.bottom_tabs)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([430, 260])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(filters)
+        layout.addWidget(self.splitter)
+        self.setCentralWidget(central)
+
+    # -- lists and filters --------------------------------------------------------------------------------------
+    def _fill_stores(self) -> None:
+        self.store_combo.blockSignals(True)
+        self.store_combo.clear()
+        self.store_combo.addItems([s.name for s in self.state.stores])
+        if self.state.current_store:
+            self.store_combo.setCurrentText(self.state.current_store)
+        self.store_combo.blockSignals(False)
+        self._update_store_info(self.state.current_store)
+
+    def _fill_statuses(self) -> None:
+        current = self.status_filter.currentData()
+        self.status_filter.blockSignals(True)
+        self.status_filter.clear()
+        self.status_filter.addItem("All statuses", None)
+        for status in self.state.statuses.values():
+            self.status_filter.addItem(look.status_icon(status), status.name, status.id)
+        index = self.status_filter.findData(current)
+        self.status_filter.setCurrentIndex(max(index, 0))
+        self.status_filter.blockSignals(False)
+
+    def _update_store_info(self, name) -> None:
+        store = self.state.store(name)
+        if store is None:
+            self.store_info.setText("  no store yet")
+        elif store.track_inventory:
+            self.store_info.setText(f"  tracks inventory, removes when {store.remove_when}")
+        else:
+            self.store_info.setText("  does not track inventory")
+
+    def apply_filters(self) -> None:
+        query = self.products.query.with_(
+            search=self.search.text().strip() or None,
+            status_id=self.status_filter.currentData(),
+            stock=self.stock_filter.currentData() or "",
+        )
+        self.products.set_query(query)
+
+    def _update_counts(self) -> None:
+        count = self.products.rowCount()
+        self.count_label.setText(f"{count:,} product{'s' if count != 1 else ''}")
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def refresh(self) -> None:
+        self.state.refresh_stores()
+        self.state.refresh_statuses()
+        self.state.notify()
+
+    # -- selection ----------------------------------------------------------------------------------------------
+    def _product_selected(self, current: QModelIndex, _previous=None) -> None:
+        item_id = current.data(ItemIdRole) if current.isValid() else None
+        self.variants.set_query(UnitQuery(scope="variants_of", parent_id=item_id))
+        self.bottom_tabs.setTabText(0, f"Variants ({self.variants.rowCount()})")
+        self.history.show_item(item_id)
+        self.act_variants.setEnabled(item_id is not None)
+
+    def _variant_selected(self, current: QModelIndex, _previous=None) -> None:
+        if current.isValid():
+            self.history.show_item(current.data(ItemIdRole))
+
+    def selected_item_id(self) -> int | None:
+        if self.variant_table.hasFocus() and self.variant_table.selected_item_id() is not None:
+            return self.variant_table.selected_item_id()
+        return self.product_table.selected_item_id()
+
+    def select_item(self, item_id: int) -> bool:
+        row = self.products.row_of(item_id)
+        if row is None:
+            return False
+        self.product_table.selectRow(row)
+        self.product_table.setCurrentIndex(self.products.index(row, 0))
+        return True
+
+    # -- actions ------------------------------------------------------------------------------------------------
+    def edit_item(self, item_id: int | None) -> None:
+        from ui.product_editor import ProductEditorDialog
+
+        if item_id is None:
+            return
+        item = self.state.attempt(self, "Edit item", lambda: self.state.inventory.item(item_id))
+        if item is None:
+            return
+        dialog = ProductEditorDialog(self.state, item, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            commands.edit_item(self.undo_stack, self.state, self, item, dialog.changes())
+
+    def open_variants(self) -> None:
+        from ui.variants import VariantsDialog
+
+        item_id = self.product_table.selected_item_id()
+        if item_id is not None:
+            VariantsDialog(self.state, self.undo_stack, item_id, self).exec()
+            self.state.notify([item_id])
+
+    def open_orders(self) -> None:
+        from ui.orders import OrdersDialog
+
+        OrdersDialog(self.state, self).exec()
+
+    def new_order(self) -> None:
+        from ui.orders import PlaceOrderDialog
+
+        dialog = PlaceOrderDialog(self.state, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.order_id is not None:
+            order = self.state.inventory.order(dialog.order_id)
+            self.state.notify(line.unit_id for line in order.lines)
+            self.statusBar().showMessage(f"Placed order {order.id} in {order.store}", 5000)
+
+    def open_store_settings(self) -> None:
+        from ui.store_settings import StoreSettingsDialog
+
+        StoreSettingsDialog(self.state, self.undo_stack, self).exec()
+
+    def open_statuses(self) -> None:
+        from ui.statuses import StatusesDialog
+
+        StatusesDialog(self.state, self.undo_stack, self).exec()
+
+    def new_database(self) -> None:
+        from ui.app import choose_new_database
+
+        choose_new_database(self)
+
+    def open_database(self) -> None:
+        from ui.app import choose_database
+
+        choose_database(self)
+
+    def connect_server(self) -> None:
+        from ui.app import remember
+        from ui.connect import ConnectDialog
+
+        dialog = ConnectDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.inventory is not None:
+            self.state.switch_inventory(dialog.inventory)
+            remember(dialog.inventory)
+
+    def show_shortcuts(self) -> None:
+        from ui.about import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
+
+    def show_about(self) -> None:
+        from ui.about import AboutDialog
+
+        AboutDialog(self.state, self).exec()
+
+    # -- database and window state ------------------------------------------------------------------------------
+    def _database_changed(self) -> None:
+        self.undo_stack.clear()
+        self._fill_stores()
+        self._fill_statuses()
+        self.products.refresh()
+        self._product_selected(QModelIndex())
+        self._update_title()
+        self.statusBar().showMessage(self.state.inventory.db.display_name)
+
+    def _update_title(self) -> None:
+        name = self.state.inventory.db.display_name
+        self.setWindowTitle(f"Inventory editor — {name}")
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        for key, widget in (("main/products_header", self.product_table.horizontalHeader()),
+                            ("main/variants_header", self.variant_table.horizontalHeader())):
+            value = self.settings.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                widget.restoreState(value)
+        splitter = self.settings.value("main/splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+
+    def save_window_state(self) -> None:
+        self.settings.setValue("main/geometry", self.saveGeometry())
+        self.settings.setValue("main/products_header", self.product_table.horizontalHeader().saveState())
+        self.settings.setValue("main/variants_header", self.variant_table.horizontalHeader().saveState())
+        self.settings.setValue("main/splitter", self.splitter.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:
+        self.save_window_state()
+        super().closeEvent(event)
