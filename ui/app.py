@@ -55,7 +55,9 @@ def open_inventory(url: str, parent: QWidget | None = None) -> Inventory | None:
         QMessageBox.warning(parent, "Open database", exc.message)
     except Exception as exc:  # a file that is not a database, a server that does not answer…
         log.exception("cannot open %s", url)
-        QMessageBox.warning(parent, "Open database", f"{url} cannot be opened as an inventory database:\n{exc}")
+        QMessageBox.warning(
+            parent, "Open database", f"{url} cannot be opened as an inventory database:\n{exc}"
+        )
     return None
 
 
@@ -80,19 +82,32 @@ class WelcomeDialog(QDialog):
         self.inventory: Inventory | None = None
         self.import_after_open = False
         title = QLabel("<h2>Welcome</h2>")
-        intro = QLabel("Track stock per store, let statuses follow the stock, place and cancel orders, and edit "
-                       "thousands of items at once. Where would you like to start?")
+        intro = QLabel(
+            "Track stock per store, let statuses follow the stock, place and cancel orders, and edit "
+            "thousands of items at once. Where would you like to start?"
+        )
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(intro)
         for text, detail, slot in (
-            ("Open the demo catalog", "A coffee shop with four stores, variants, custom statuses and orders in "
-             "every state: try everything safely.", self._demo),
-            ("Import a product export…", "Start a new database from your storefront's product CSV (or a Shopify "
-             "export, or an .xlsx workbook).", self._import),
-            ("Connect to a shared database…", "Work with the other workstations on a PostgreSQL server.",
-             self._connect),
+            (
+                "Open the demo catalog",
+                "A coffee shop with four stores, variants, custom statuses and orders in "
+                "every state: try everything safely.",
+                self._demo,
+            ),
+            (
+                "Import a product export…",
+                "Start a new database from your storefront's product CSV (or a Shopify "
+                "export, or an .xlsx workbook).",
+                self._import,
+            ),
+            (
+                "Connect to a shared database…",
+                "Work with the other workstations on a PostgreSQL server.",
+                self._connect,
+            ),
             ("Open a database file…", "An inventory database you already have.", self._open),
         ):
             button = QPushButton(text)
@@ -113,8 +128,9 @@ class WelcomeDialog(QDialog):
             self.accept()
 
     def _import(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New database for the import", str(default_database_path()),
-                                              "Inventory database (*.db)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New database for the import", str(default_database_path()), "Inventory database (*.db)"
+        )
         if path:
             self.inventory = open_inventory(path, self)
             if self.inventory:
@@ -130,8 +146,12 @@ class WelcomeDialog(QDialog):
             self.accept()
 
     def _open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open database", str(default_database_path().parent),
-                                              "Inventory database (*.db);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open database",
+            str(default_database_path().parent),
+            "Inventory database (*.db);;All files (*)",
+        )
         if path:
             self.inventory = open_inventory(path, self)
             if self.inventory:
@@ -139,13 +159,15 @@ class WelcomeDialog(QDialog):
 
 
 def remember(inventory: Inventory) -> None:
-    QSettings().setValue(LAST_DATABASE, inventory.db.url if not inventory.db.is_sqlite
-                         else inventory.db.display_name)
+    QSettings().setValue(
+        LAST_DATABASE, inventory.db.url if not inventory.db.is_sqlite else inventory.db.display_name
+    )
 
 
 def choose_new_database(window) -> None:
-    path, _ = QFileDialog.getSaveFileName(window, "New database", str(default_database_path().parent / "new.db"),
-                                          "Inventory database (*.db)")
+    path, _ = QFileDialog.getSaveFileName(
+        window, "New database", str(default_database_path().parent / "new.db"), "Inventory database (*.db)"
+    )
     if path:
         if os.path.exists(path):
             QMessageBox.warning(window, "New database", f"{path} already exists; use Open database instead.")
@@ -154,8 +176,12 @@ def choose_new_database(window) -> None:
 
 
 def choose_database(window) -> None:
-    path, _ = QFileDialog.getOpenFileName(window, "Open database", str(default_database_path().parent),
-                                          "Inventory database (*.db);;All files (*)")
+    path, _ = QFileDialog.getOpenFileName(
+        window,
+        "Open database",
+        str(default_database_path().parent),
+        "Inventory database (*.db);;All files (*)",
+    )
     if path:
         _switch(window, open_inventory(path, window))
 
@@ -174,10 +200,13 @@ def install_error_dialog() -> None:
         if isinstance(value, KeyboardInterrupt):
             QApplication.quit()
             return
-        box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
-                          f"Something went wrong: {kind.__name__}: {value}")
-        box.setInformativeText("The operation was cancelled and everything saved before it is safe. "
-                               f"Details are in the log:\n{log_file()}")
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, "Unexpected error", f"Something went wrong: {kind.__name__}: {value}"
+        )
+        box.setInformativeText(
+            "The operation was cancelled and everything saved before it is safe. "
+            f"Details are in the log:\n{log_file()}"
+        )
         box.setDetailedText("".join(traceback.format_exception(kind, value, tb)))
         box.setObjectName("unexpected_error")
         box.exec()

@@ -19,8 +19,14 @@ from ui.state import AppState, show_refusal
 class ServiceCommand(QUndoCommand):
     """A change with a way to make it and a way to take it back."""
 
-    def __init__(self, text: str, do: Callable[[], object], undo: Callable[[], object],
-                 after: Callable[[], None], parent_widget: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        do: Callable[[], object],
+        undo: Callable[[], object],
+        after: Callable[[], None],
+        parent_widget: QWidget | None = None,
+    ) -> None:
         super().__init__(text)
         self._do, self._undo, self._after = do, undo, after
         self._parent_widget = parent_widget
@@ -44,8 +50,15 @@ class ServiceCommand(QUndoCommand):
         self._after()
 
 
-def push(stack: QUndoStack, state: AppState, parent: QWidget | None, text: str, do: Callable[[], object],
-         undo: Callable[[], object], after: Callable[[], None]) -> bool:
+def push(
+    stack: QUndoStack,
+    state: AppState,
+    parent: QWidget | None,
+    text: str,
+    do: Callable[[], object],
+    undo: Callable[[], object],
+    after: Callable[[], None],
+) -> bool:
     """Carry out ``do``; if the service accepts it, put it on the undo stack. Returns whether it was done."""
     try:
         do()
@@ -66,7 +79,10 @@ def edit_item(stack: QUndoStack, state: AppState, parent: QWidget | None, item: 
     ids = [item.id] + ([item.parent_id] if item.parent_id else [])
     fields = ", ".join(k.replace("_", " ") for k in changes)
     return push(
-        stack, state, parent, f"edit {item.label} ({fields})",
+        stack,
+        state,
+        parent,
+        f"edit {item.label} ({fields})",
         do=lambda: inventory.edit_item(item.id, changes),
         undo=lambda: inventory.edit_item(item.id, before),
         after=lambda: state.notify(ids),

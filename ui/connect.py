@@ -58,9 +58,12 @@ class ConnectDialog(QDialog):
 
     def url(self) -> str:
         return URL.create(
-            "postgresql+psycopg", username=self.user.text().strip() or None,
-            password=self.password.text() or None, host=self.host.text().strip() or None,
-            port=self.port.value(), database=self.database.text().strip() or None,
+            "postgresql+psycopg",
+            username=self.user.text().strip() or None,
+            password=self.password.text() or None,
+            host=self.host.text().strip() or None,
+            port=self.port.value(),
+            database=self.database.text().strip() or None,
         ).render_as_string(hide_password=False)
 
     def connect_now(self) -> None:

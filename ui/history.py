@@ -87,14 +87,23 @@ class OnHandChart(QWidget):
         painter.drawLine(QPointF(area.left(), y(0)), QPointF(area.right(), y(0)))
         painter.setPen(look.MUTED_FG)
         for value in sorted({low, 0, high}):
-            painter.drawText(QRectF(0, y(value) - 8, area.left() - 6, 16),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(value))
+            painter.drawText(
+                QRectF(0, y(value) - 8, area.left() - 6, 16),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                str(value),
+            )
         first, last = self.points[0][0], self.points[-1][0]
         if first and last:
-            painter.drawText(QRectF(area.left(), area.bottom() + 4, 120, 16), Qt.AlignmentFlag.AlignLeft,
-                             first.strftime("%Y-%m-%d"))
-            painter.drawText(QRectF(area.right() - 120, area.bottom() + 4, 120, 16), Qt.AlignmentFlag.AlignRight,
-                             last.strftime("%Y-%m-%d %H:%M"))
+            painter.drawText(
+                QRectF(area.left(), area.bottom() + 4, 120, 16),
+                Qt.AlignmentFlag.AlignLeft,
+                first.strftime("%Y-%m-%d"),
+            )
+            painter.drawText(
+                QRectF(area.right() - 120, area.bottom() + 4, 120, 16),
+                Qt.AlignmentFlag.AlignRight,
+                last.strftime("%Y-%m-%d %H:%M"),
+            )
         path = QPainterPath(QPointF(x(0), y(values[0])))
         for i in range(1, count):
             path.lineTo(QPointF(x(i), y(values[i - 1])))
@@ -121,7 +130,9 @@ class HistoryPanel(QWidget):
         self.why = QLabel()
         self.why.setWordWrap(True)
         self.table = QTableWidget(0, 7)
-        self.table.setHorizontalHeaderLabels(["When (UTC)", "Item", "Change", "Cause", "Store", "Order", "Rule"])
+        self.table.setHorizontalHeaderLabels(
+            ["When (UTC)", "Item", "Change", "Cause", "Store", "Order", "Rule"]
+        )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -167,10 +178,18 @@ class HistoryPanel(QWidget):
         rows = list(reversed(self.entries))
         self.table.setRowCount(len(rows))
         for row, entry in enumerate(rows):
-            cells = [entry.at.strftime("%Y-%m-%d %H:%M:%S") if entry.at else "", entry.item_number or "",
-                     describe(entry), entry.cause + (f" (batch {entry.batch})" if entry.cause in (
-                         "import", "grid", "adjust", "revert") else ""),
-                     entry.store or "", str(entry.order or ""), RULE_TEXT.get(entry.rule or "", entry.rule or "")]
+            cells = [
+                entry.at.strftime("%Y-%m-%d %H:%M:%S") if entry.at else "",
+                entry.item_number or "",
+                describe(entry),
+                entry.cause
+                + (
+                    f" (batch {entry.batch})" if entry.cause in ("import", "grid", "adjust", "revert") else ""
+                ),
+                entry.store or "",
+                str(entry.order or ""),
+                RULE_TEXT.get(entry.rule or "", entry.rule or ""),
+            ]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if entry.kind == "status":

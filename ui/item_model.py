@@ -58,8 +58,17 @@ COLUMNS = {
     )
 }
 PRODUCT_COLUMNS = [k for k in COLUMNS if k != "options"]
-VARIANT_COLUMNS = ["item_number", "options", "status", "on_hand", "on_order", "committed", "available",
-                   "available_to_sell", "low_stock_qty"]
+VARIANT_COLUMNS = [
+    "item_number",
+    "options",
+    "status",
+    "on_hand",
+    "on_order",
+    "committed",
+    "available",
+    "available_to_sell",
+    "low_stock_qty",
+]
 
 
 def value_of(key: str, row: tuple):
@@ -117,8 +126,12 @@ class ItemTableModel(QAbstractTableModel):
 
     def _on_items_changed(self, ids) -> None:
         cached = {row[0]: (page, i) for page, rows in self._pages.items() for i, row in enumerate(rows)}
-        if ids is None or (self.query.sort != "id" or self.query.search or self.query.stock
-                           or self.query.status_id is not None):
+        if ids is None or (
+            self.query.sort != "id"
+            or self.query.search
+            or self.query.stock
+            or self.query.status_id is not None
+        ):
             # Rows may have moved in or out of the view, or changed place: count and fetch again.
             self.refresh()
             return
@@ -243,9 +256,10 @@ class ItemTableModel(QAbstractTableModel):
         if key == "eta_date":
             value = row[F["eta_date"]]
             return value.isoformat() if isinstance(value, dt.date) else (value or "")
-        if key in ("on_hand", "on_order", "committed", "available", "available_to_sell") and row[
-            F["use_variant_inventory"]
-        ]:
+        if (
+            key in ("on_hand", "on_order", "committed", "available", "available_to_sell")
+            and row[F["use_variant_inventory"]]
+        ):
             return f"{value_of(key, row)} Σ"
         value = value_of(key, row)
         return value if value is not None else ""

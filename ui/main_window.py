@@ -81,8 +81,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.setStyleSheet(look.STYLE_SHEET)
 
-        self.products = ItemTableModel(state, UnitQuery(scope="products", sort="item_number"), PRODUCT_COLUMNS,
-                                       self)
+        self.products = ItemTableModel(
+            state, UnitQuery(scope="products", sort="item_number"), PRODUCT_COLUMNS, self
+        )
         self.product_table = ItemTable(self.products)
         self.product_table.setObjectName("products")
         self.variants = ItemTableModel(state, UnitQuery(scope="variants_of"), VARIANT_COLUMNS, self)
@@ -146,25 +147,39 @@ class MainWindow(QMainWindow):
         Std = QKeySequence.StandardKey
         self.act_new_db = self._action("&New database…", self.new_database, Std.New)
         self.act_open_db = self._action("&Open database…", self.open_database, Std.Open)
-        self.act_connect = self._action("&Connect to server…", self.connect_server, None,
-                                        "Open a shared PostgreSQL database")
+        self.act_connect = self._action(
+            "&Connect to server…", self.connect_server, None, "Open a shared PostgreSQL database"
+        )
         self.act_quit = self._action("&Quit", self.close, Std.Quit)
         self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcut(Std.Undo)
         self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
         self.act_redo.setShortcut(Std.Redo)
-        self.act_edit = self._action("&Edit item…", lambda: self.edit_item(self.selected_item_id()), "Ctrl+E",
-                                     "Edit the selected product or variant (Enter)")
-        self.act_variants = self._action("&Variants…", self.open_variants, "Ctrl+Shift+V",
-                                         "Options, combinations and stock of the selected product's variants")
+        self.act_edit = self._action(
+            "&Edit item…",
+            lambda: self.edit_item(self.selected_item_id()),
+            "Ctrl+E",
+            "Edit the selected product or variant (Enter)",
+        )
+        self.act_variants = self._action(
+            "&Variants…",
+            self.open_variants,
+            "Ctrl+Shift+V",
+            "Options, combinations and stock of the selected product's variants",
+        )
         self.act_find = self._action("&Find", self.focus_search, Std.Find)
         self.act_refresh = self._action("Re&fresh", self.refresh, Std.Refresh)
         self.act_orders = self._action("&Orders…", self.open_orders, "Ctrl+Shift+O", "Orders of every store")
         self.act_new_order = self._action("&New order…", self.new_order, "Ctrl+Shift+N", "Place an order")
-        self.act_store_settings = self._action("&Store settings…", self.open_store_settings, "Ctrl+,",
-                                               "Settings › Catalog › General for each store")
-        self.act_statuses = self._action("Product s&tatuses…", self.open_statuses, None,
-                                         "Add, edit and delete product statuses")
+        self.act_store_settings = self._action(
+            "&Store settings…",
+            self.open_store_settings,
+            "Ctrl+,",
+            "Settings › Catalog › General for each store",
+        )
+        self.act_statuses = self._action(
+            "Product s&tatuses…", self.open_statuses, None, "Add, edit and delete product statuses"
+        )
         self.act_shortcuts = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1")
         self.act_about = self._action("&About", self.show_about)
 
@@ -411,8 +426,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-        for key, widget in (("main/products_header", self.product_table.horizontalHeader()),
-                            ("main/variants_header", self.variant_table.horizontalHeader())):
+        for key, widget in (
+            ("main/products_header", self.product_table.horizontalHeader()),
+            ("main/variants_header", self.variant_table.horizontalHeader()),
+        ):
             value = self.settings.value(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 widget.restoreState(value)

@@ -32,8 +32,13 @@ from ui import look
 from ui.item_model import F
 from ui.state import AppState, show_refusal
 
-STATE_COLORS = {"placed": look.BLUE, "paid": look.GREEN, "shipped": look.GREY, "returned": look.AMBER,
-                "cancelled": look.RED}
+STATE_COLORS = {
+    "placed": look.BLUE,
+    "paid": look.GREEN,
+    "shipped": look.GREY,
+    "returned": look.AMBER,
+    "cancelled": look.RED,
+}
 _LINE_NUMBER = re.compile(r"^lines? ([\d, ]+)")
 
 
@@ -209,7 +214,9 @@ class ReturnDialog(QDialog):
         self.table.resizeColumnsToContents()
         note = QLabel("What was removed from stock for these lines is put back (never more).")
         note.setObjectName("hint")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -218,8 +225,11 @@ class ReturnDialog(QDialog):
         layout.addWidget(buttons)
 
     def wanted(self) -> list[tuple[str, int]]:
-        return [(line.item_number, spin.value()) for line, spin in zip(self.order.lines, self.spins, strict=True)
-                if spin.value()]
+        return [
+            (line.item_number, spin.value())
+            for line, spin in zip(self.order.lines, self.spins, strict=True)
+            if spin.value()
+        ]
 
 
 class OrdersDialog(QDialog):
@@ -233,8 +243,9 @@ class OrdersDialog(QDialog):
         self.orders: list[Order] = []
         self.store = QComboBox()
         self.state_filter = QComboBox()
-        self.state_filter.addItems(["Open (placed or paid)", "All", "placed", "paid", "shipped", "returned",
-                                    "cancelled"])
+        self.state_filter.addItems(
+            ["Open (placed or paid)", "All", "placed", "paid", "shipped", "returned", "cancelled"]
+        )
         self.store.currentIndexChanged.connect(self.reload)
         self.state_filter.currentIndexChanged.connect(self.reload)
         filters = QHBoxLayout()
@@ -299,15 +310,24 @@ class OrdersDialog(QDialog):
     def reload(self, select: int | None = None) -> None:
         store = None if self.store.currentIndex() <= 0 else self.store.currentText()
         choice = self.state_filter.currentText()
-        states = (["placed", "paid"] if choice.startswith("Open") else None if choice == "All" else [choice])
+        states = ["placed", "paid"] if choice.startswith("Open") else None if choice == "All" else [choice]
         selected = select if isinstance(select, int) else (self.selected().id if self.selected() else None)
-        self.orders = self.state.attempt(
-            self, "Orders", lambda: self.state.inventory.orders(store=store, states=states)) or []
+        self.orders = (
+            self.state.attempt(
+                self, "Orders", lambda: self.state.inventory.orders(store=store, states=states)
+            )
+            or []
+        )
         self.table.setRowCount(len(self.orders))
         for row, order in enumerate(self.orders):
-            cells = [str(order.id), order.store, order.state, "yes" if order.paid else "",
-                     ", ".join(f"{ln.item_number} × {ln.quantity}" for ln in order.lines),
-                     order.placed_at.strftime("%Y-%m-%d %H:%M") if order.placed_at else ""]
+            cells = [
+                str(order.id),
+                order.store,
+                order.state,
+                "yes" if order.paid else "",
+                ", ".join(f"{ln.item_number} × {ln.quantity}" for ln in order.lines),
+                order.placed_at.strftime("%Y-%m-%d %H:%M") if order.placed_at else "",
+            ]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if col == 2:
@@ -330,8 +350,9 @@ class OrdersDialog(QDialog):
         lines = order.lines if order else ()
         self.lines.setRowCount(len(lines))
         for row, line in enumerate(lines):
-            for col, value in enumerate([line.item_number or "", line.quantity, line.removed, line.restored,
-                                         line.returned]):
+            for col, value in enumerate(
+                [line.item_number or "", line.quantity, line.removed, line.restored, line.returned]
+            ):
                 self.lines.setItem(row, col, QTableWidgetItem(str(value)))
         state = order.state if order else None
         allowed = {
@@ -364,8 +385,10 @@ class OrdersDialog(QDialog):
             run = lambda: inventory.return_order(order.id, dialog.wanted())  # noqa: E731
         elif verb == "delete":
             answer = QMessageBox.question(
-                self, "Delete order",
-                f"Delete order {order.id}?" + (" Its stock is put back." if order.is_open else ""))
+                self,
+                "Delete order",
+                f"Delete order {order.id}?" + (" Its stock is put back." if order.is_open else ""),
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
             run = lambda: inventory.delete_order(order.id)  # noqa: E731

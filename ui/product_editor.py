@@ -80,7 +80,9 @@ class ProductEditorDialog(QDialog):
         self.low_stock_qty = _spin(0, item.low_stock_qty)
         self.low_stock_warning = QCheckBox("Warn when on hand is at or below")
         self.low_stock_warning.setChecked(item.low_stock_warning)
-        self.discontinued = QCheckBox("Discontinued (gets the store's discontinued status when stock reaches 0)")
+        self.discontinued = QCheckBox(
+            "Discontinued (gets the store's discontinued status when stock reaches 0)"
+        )
         self.discontinued.setChecked(item.discontinued)
         self.non_inventory = QCheckBox("Non-inventory (stock is not tracked)")
         self.non_inventory.setChecked(item.non_inventory)
@@ -139,18 +141,28 @@ class ProductEditorDialog(QDialog):
         limits_box = QGroupBox("Ordering")
         limits_box.setLayout(limits)
         if self.is_variant:
-            for widget in (self.min_qty, self.max_qty, self.multiple_qty, self.discontinued, self.non_inventory,
-                           self.has_eta, self.eta, self.low_stock_warning):
+            for widget in (
+                self.min_qty,
+                self.max_qty,
+                self.multiple_qty,
+                self.discontinued,
+                self.non_inventory,
+                self.has_eta,
+                self.eta,
+                self.low_stock_warning,
+            ):
                 widget.setEnabled(False)
             limits_box.setTitle(f"Ordering (follows product {item.parent})")
 
-        note = QLabel(MANUAL_NOTE)
+        self.note = note = QLabel(MANUAL_NOTE)
         note.setWordWrap(True)
         note.setObjectName("hint")
         self.problem = QLabel()
         self.problem.setObjectName("error")
         self.problem.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -164,7 +176,14 @@ class ProductEditorDialog(QDialog):
 
         for widget in (self.item_number, self.item_id, self.name):
             widget.textChanged.connect(self.validate)
-        for box in (self.on_hand, self.on_order, self.min_qty, self.max_qty, self.multiple_qty, self.low_stock_qty):
+        for box in (
+            self.on_hand,
+            self.on_order,
+            self.min_qty,
+            self.max_qty,
+            self.multiple_qty,
+            self.low_stock_qty,
+        ):
             box.valueChanged.connect(self.validate)
         self.validate()
         self.setMinimumWidth(560)
@@ -177,7 +196,9 @@ class ProductEditorDialog(QDialog):
         if self.item_id.text().strip() and not self.item_id.text().strip().isdigit():
             found.append("ItemID is a whole number.")
         if self.max_qty.value() and self.min_qty.value() > self.max_qty.value():
-            found.append(f"The minimum ({self.min_qty.value()}) is above the maximum ({self.max_qty.value()}).")
+            found.append(
+                f"The minimum ({self.min_qty.value()}) is above the maximum ({self.max_qty.value()})."
+            )
         return found
 
     def validate(self) -> None:
@@ -212,7 +233,9 @@ class ProductEditorDialog(QDialog):
                 discontinued=self.discontinued.isChecked(),
                 non_inventory=self.non_inventory.isChecked(),
                 low_stock_warning=self.low_stock_warning.isChecked(),
-                eta_date=dt.date(qdate.year(), qdate.month(), qdate.day()) if self.has_eta.isChecked() else None,
+                eta_date=dt.date(qdate.year(), qdate.month(), qdate.day())
+                if self.has_eta.isChecked()
+                else None,
             )
         return values
 
@@ -221,7 +244,10 @@ class ProductEditorDialog(QDialog):
         return {k: v for k, v in self.values().items() if getattr(self.item, k) != v}
 
     def keyPressEvent(self, event) -> None:  # Ctrl+Enter saves from any field
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
             if self.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled():
                 self.accept()
             return

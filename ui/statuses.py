@@ -44,8 +44,9 @@ class StatusesDialog(QDialog):
         self.setObjectName("StatusesDialog")
 
         self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(["Status", "Unavailable", "Back orders", "Hidden", "Show qty",
-                                              "Ships in"])
+        self.table.setHorizontalHeaderLabels(
+            ["Status", "Unavailable", "Back orders", "Hidden", "Show qty", "Ships in"]
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -137,7 +138,9 @@ class StatusesDialog(QDialog):
         for flag, box in self.flags.items():
             box.setChecked(getattr(status, flag))
         self.ships_in.setText(status.ships_in or "")
-        users = self.state.attempt(self, "Status", lambda: self.state.inventory.status_users(status.name)) or []
+        users = (
+            self.state.attempt(self, "Status", lambda: self.state.inventory.status_users(status.name)) or []
+        )
         self.users.setText("Used by " + "; ".join(users) if users else "Not used by any item or store.")
         self._update_buttons()
 
@@ -146,11 +149,16 @@ class StatusesDialog(QDialog):
         status = self.selected()
         taken = self.state.status_by_name(name) if name else None
         self.add_button.setEnabled(bool(name) and taken is None)
-        self.save_button.setEnabled(status is not None and bool(name) and (taken is None or taken.id == status.id))
+        self.save_button.setEnabled(
+            status is not None and bool(name) and (taken is None or taken.id == status.id)
+        )
         self.delete_button.setEnabled(status is not None)
 
     def form_values(self) -> dict:
-        return {**{flag: box.isChecked() for flag, box in self.flags.items()}, "ships_in": self.ships_in.text()}
+        return {
+            **{flag: box.isChecked() for flag, box in self.flags.items()},
+            "ships_in": self.ships_in.text(),
+        }
 
     # -- actions -------------------------------------------------------------------------------------------------
     def _after(self, select: str | None = None):
@@ -164,9 +172,15 @@ class StatusesDialog(QDialog):
     def add(self) -> None:
         name, values = self.name.text().strip(), self.form_values()
         inventory = self.state.inventory
-        if commands.push(self.stack, self.state, self, f"add status {name}",
-                         do=lambda: inventory.add_status(name, **values),
-                         undo=lambda: inventory.delete_status(name), after=self._after(name)):
+        if commands.push(
+            self.stack,
+            self.state,
+            self,
+            f"add status {name}",
+            do=lambda: inventory.add_status(name, **values),
+            undo=lambda: inventory.delete_status(name),
+            after=self._after(name),
+        ):
             self.message.setText(f"Added {name}.")
 
     def save(self) -> None:
@@ -179,9 +193,15 @@ class StatusesDialog(QDialog):
         if name == old and values == before:
             self.message.setText("No changes to save.")
             return
-        if commands.push(self.stack, self.state, self, f"edit status {old}",
-                         do=lambda: inventory.edit_status(old, rename=name, **values),
-                         undo=lambda: inventory.edit_status(name, rename=old, **before), after=self._after(name)):
+        if commands.push(
+            self.stack,
+            self.state,
+            self,
+            f"edit status {old}",
+            do=lambda: inventory.edit_status(old, rename=name, **values),
+            undo=lambda: inventory.edit_status(name, rename=old, **before),
+            after=self._after(name),
+        ):
             self.state.notify()
             self.message.setText(f"Saved {name}.")
 
@@ -191,7 +211,13 @@ class StatusesDialog(QDialog):
             return
         inventory = self.state.inventory
         values = {**{flag: getattr(status, flag) for flag in STATUS_FLAGS}, "ships_in": status.ships_in or ""}
-        if commands.push(self.stack, self.state, self, f"delete status {status.name}",
-                         do=lambda: inventory.delete_status(status.name),
-                         undo=lambda: inventory.add_status(status.name, **values), after=self._after()):
+        if commands.push(
+            self.stack,
+            self.state,
+            self,
+            f"delete status {status.name}",
+            do=lambda: inventory.delete_status(status.name),
+            undo=lambda: inventory.add_status(status.name, **values),
+            after=self._after(),
+        ):
             self.message.setText(f"Deleted {status.name}.")

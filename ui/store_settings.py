@@ -26,23 +26,35 @@ from ui.state import AppState
 
 DEFAULTS = (
     ("default_in_stock", "Default In Stock status", "when stock goes from 0 or less to above 0"),
-    ("default_out_of_stock", "Default Out of Stock status",
-     "when stock reaches 0 and the item's status does not allow back orders"),
-    ("default_back_order", "Default Back Order status",
-     "when stock reaches 0 or below and the item's status allows back orders"),
-    ("default_discontinued", "Default Discontinued status",
-     "when stock reaches 0 and the product is marked discontinued"),
+    (
+        "default_out_of_stock",
+        "Default Out of Stock status",
+        "when stock reaches 0 and the item's status does not allow back orders",
+    ),
+    (
+        "default_back_order",
+        "Default Back Order status",
+        "when stock reaches 0 or below and the item's status allows back orders",
+    ),
+    (
+        "default_discontinued",
+        "Default Discontinued status",
+        "when stock reaches 0 and the product is marked discontinued",
+    ),
 )
-REMOVE_WHEN = (("ordered", "Ordered", "as soon as the order is placed"),
-               ("paid", "Paid", "when the order's payment is approved"),
-               ("shipped", "Shipped", "when the order is marked shipped"))
+REMOVE_WHEN = (
+    ("ordered", "Ordered", "as soon as the order is placed"),
+    ("paid", "Paid", "when the order's payment is approved"),
+    ("shipped", "Shipped", "when the order is marked shipped"),
+)
 
 
 class StoreSettingsDialog(QDialog):
     """Choose a store, set its inventory settings, Save."""
 
-    def __init__(self, state: AppState, stack: QUndoStack, parent: QWidget | None = None,
-                 store: str | None = None) -> None:
+    def __init__(
+        self, state: AppState, stack: QUndoStack, parent: QWidget | None = None, store: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.state = state
         self.stack = stack
@@ -86,7 +98,9 @@ class StoreSettingsDialog(QDialog):
             row.addWidget(small)
             form.addRow(label, row)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).clicked.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.saved = QLabel()
@@ -149,16 +163,22 @@ class StoreSettingsDialog(QDialog):
 
     def settings(self) -> dict:
         remove_when = next(key for key, b in self.remove_buttons.items() if b.isChecked())
-        return {"track_inventory": self.tracking.isChecked(), "remove_when": remove_when,
-                **{key: combo.currentText() for key, combo in self.defaults.items()}}
+        return {
+            "track_inventory": self.tracking.isChecked(),
+            "remove_when": remove_when,
+            **{key: combo.currentText() for key, combo in self.defaults.items()},
+        }
 
     def save(self) -> bool:
         store = self.current()
         if store is None:
             return False
         after = self.settings()
-        before = {"track_inventory": store.track_inventory, "remove_when": store.remove_when,
-                  **{key: getattr(store, key) for key, _, _ in DEFAULTS}}
+        before = {
+            "track_inventory": store.track_inventory,
+            "remove_when": store.remove_when,
+            **{key: getattr(store, key) for key, _, _ in DEFAULTS},
+        }
         if after == before:
             self.saved.setText("No changes to save.")
             return True
@@ -168,9 +188,15 @@ class StoreSettingsDialog(QDialog):
             self.state.refresh_stores()
             self.state.notify()
 
-        done = commands.push(self.stack, self.state, self, f"store settings of {name}",
-                             do=lambda: inventory.set_store(name, **after),
-                             undo=lambda: inventory.set_store(name, **before), after=refreshed)
+        done = commands.push(
+            self.stack,
+            self.state,
+            self,
+            f"store settings of {name}",
+            do=lambda: inventory.set_store(name, **after),
+            undo=lambda: inventory.set_store(name, **before),
+            after=refreshed,
+        )
         if done:
             self.saved.setText(f"Saved the settings of {name}.")
         return done

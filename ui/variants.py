@@ -54,7 +54,9 @@ def suggested_number(product: str, values: tuple[str, ...]) -> str:
 class VariantsDialog(QDialog):
     """Define options, generate variants, edit their stock."""
 
-    def __init__(self, state: AppState, stack: QUndoStack, product_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, state: AppState, stack: QUndoStack, product_id: int, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.state = state
         self.stack = stack
@@ -98,8 +100,9 @@ class VariantsDialog(QDialog):
         define_layout.addWidget(self.note)
 
         # Variants and their stock.
-        self.model = ItemTableModel(state, UnitQuery(scope="variants_of", parent_id=product_id), VARIANT_COLUMNS,
-                                    self)
+        self.model = ItemTableModel(
+            state, UnitQuery(scope="variants_of", parent_id=product_id), VARIANT_COLUMNS, self
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -146,8 +149,10 @@ class VariantsDialog(QDialog):
             self._add_group(name, ", ".join(values) if isinstance(values, list) else values)
         self._fill_matrix()
         if not self.product.use_variant_inventory and (self.product.on_hand or self.product.on_order):
-            self.note.setText(f"{self.product.label} has its own stock ({self.product.on_hand} on hand, "
-                              f"{self.product.on_order} on order): set both to 0 before adding variants.")
+            self.note.setText(
+                f"{self.product.label} has its own stock ({self.product.on_hand} on hand, "
+                f"{self.product.on_order} on order): set both to 0 before adding variants."
+            )
 
     def _changed(self, _ids) -> None:
         self._fill_matrix()
@@ -162,8 +167,11 @@ class VariantsDialog(QDialog):
         out = []
         for row in range(self.groups.rowCount()):
             name = (self.groups.item(row, 0).text() if self.groups.item(row, 0) else "").strip()
-            values = [v.strip() for v in (self.groups.item(row, 1).text() if self.groups.item(row, 1) else "")
-                      .split(",") if v.strip()]
+            values = [
+                v.strip()
+                for v in (self.groups.item(row, 1).text() if self.groups.item(row, 1) else "").split(",")
+                if v.strip()
+            ]
             if name and values:
                 out.append((name, list(dict.fromkeys(values))))
         return out
@@ -171,8 +179,10 @@ class VariantsDialog(QDialog):
     # -- generating ----------------------------------------------------------------------------------------
     def generate(self) -> None:
         groups = self.defined_groups()
-        existing = {frozenset((n.lower(), v.lower()) for n, v in parse_options(v.options or ""))
-                    for v in self.product.variants}
+        existing = {
+            frozenset((n.lower(), v.lower()) for n, v in parse_options(v.options or ""))
+            for v in self.product.variants
+        }
         combos = list(itertools.product(*[[(name, value) for value in values] for name, values in groups]))
         self.combos.setRowCount(len(combos))
         base = self.product.item_number or f"ITEM{self.product.item_id or self.product.id}"
@@ -180,8 +190,10 @@ class VariantsDialog(QDialog):
         for row, combo in enumerate(combos):
             exists = frozenset((n.lower(), v.lower()) for n, v in combo) in existing
             check = QTableWidgetItem("exists" if exists else "")
-            check.setFlags(Qt.ItemFlag.ItemIsEnabled | (Qt.ItemFlag.NoItemFlags if exists
-                                                        else Qt.ItemFlag.ItemIsUserCheckable))
+            check.setFlags(
+                Qt.ItemFlag.ItemIsEnabled
+                | (Qt.ItemFlag.NoItemFlags if exists else Qt.ItemFlag.ItemIsUserCheckable)
+            )
             if not exists:
                 check.setCheckState(Qt.CheckState.Checked)
                 new += 1
@@ -189,23 +201,32 @@ class VariantsDialog(QDialog):
             options.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.combos.setItem(row, 0, check)
             self.combos.setItem(row, 1, options)
-            self.combos.setItem(row, 2, QTableWidgetItem("" if exists else suggested_number(base, tuple(v for _, v in combo))))
+            self.combos.setItem(
+                row, 2, QTableWidgetItem("" if exists else suggested_number(base, tuple(v for _, v in combo)))
+            )
         self.create_button.setEnabled(new > 0)
-        self.note.setText(f"{len(combos)} combinations, {new} new. Item numbers are suggestions: edit them "
-                          "before creating." if combos else "Name at least one option with values.")
+        self.note.setText(
+            f"{len(combos)} combinations, {new} new. Item numbers are suggestions: edit them before creating."
+            if combos
+            else "Name at least one option with values."
+        )
 
     def create_variants(self) -> None:
         wanted = []
         for row in range(self.combos.rowCount()):
             check = self.combos.item(row, 0)
-            if check.flags() & Qt.ItemFlag.ItemIsUserCheckable and check.checkState() == Qt.CheckState.Checked:
+            if (
+                check.flags() & Qt.ItemFlag.ItemIsUserCheckable
+                and check.checkState() == Qt.CheckState.Checked
+            ):
                 options = [o.strip() for o in self.combos.item(row, 1).text().split(";")]
                 wanted.append((self.combos.item(row, 2).text().strip(), options))
         created = 0
         for number, options in wanted:
             try:
-                self.state.inventory.add_variant(self.product.item_number or f"#{self.product.item_id}", number,
-                                                 options)
+                self.state.inventory.add_variant(
+                    self.product.item_number or f"#{self.product.item_id}", number, options
+                )
                 created += 1
             except InventoryError as exc:
                 show_refusal(self, f"Create variant {number}", exc)
@@ -214,8 +235,14 @@ class VariantsDialog(QDialog):
         self.model.refresh()
         self.reload()
         self.generate()
-        self.note.setText(f"Created {created} variants." + (" Variants cannot be undone from here; set their "
-                                                            "stock on the Variants tab." if created else ""))
+        self.note.setText(
+            f"Created {created} variants."
+            + (
+                " Variants cannot be undone from here; set their stock on the Variants tab."
+                if created
+                else ""
+            )
+        )
         if created:
             self.tabs.setCurrentIndex(0)
 
@@ -239,8 +266,9 @@ class VariantsDialog(QDialog):
         if len(groups) != 2:
             self.matrix.setRowCount(0)
             self.matrix.setColumnCount(0)
-            self.matrix_hint.setText("The matrix shows products with exactly two option groups "
-                                     f"({len(groups)} here).")
+            self.matrix_hint.setText(
+                f"The matrix shows products with exactly two option groups ({len(groups)} here)."
+            )
             self.matrix.blockSignals(False)
             return
         (row_name, row_values), (col_name, col_values) = groups
@@ -263,8 +291,10 @@ class VariantsDialog(QDialog):
                     if variant.on_hand <= 0:
                         cell.setBackground(look.OUT_BG)
                 self.matrix.setItem(r, c, cell)
-        self.matrix_hint.setText(f"Rows: {row_name} · columns: {col_name} · cells: on hand. Type a new count to "
-                                 "change it (a manual edit: no automatic status change).")
+        self.matrix_hint.setText(
+            f"Rows: {row_name} · columns: {col_name} · cells: on hand. Type a new count to "
+            "change it (a manual edit: no automatic status change)."
+        )
         self.matrix.blockSignals(False)
 
     def _matrix_edited(self, cell: QTableWidgetItem) -> None:
