@@ -51,7 +51,7 @@ def main() -> int:
     from ui.main_window import MainWindow
     from ui.state import AppState
 
-    app = application()
+    _app = application()  # keep the application alive for the whole run
     OUT.mkdir(parents=True, exist_ok=True)
     inventory = Inventory(str(tmp / "demo.db"))
     load_demo(inventory)
