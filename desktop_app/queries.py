@@ -14,7 +14,7 @@ from desktop_app.catalog import _item
 from desktop_app.models import Item
 from desktop_app.schema import items, statuses
 
-SCOPES = ("units", "products", "variants_of")
+SCOPES = ("units", "products", "variants_of", "all")
 STOCK_FILTERS = {
     "": "All stock",
     "low": "Low stock",
@@ -92,10 +92,48 @@ def where_clause(q: UnitQuery):
 
 
 def order_by(q: UnitQuery):
+    """ORDER BY for a view; empty values (an ETA not set) come first ascending, last descending, everywhere."""
     key = SORT_KEYS.get(q.sort, items.c.id)
     if q.descending:
-        return (key.desc(), items.c.id.desc())
-    return (key.asc(), items.c.id.asc())
+        return (key.desc().nulls_last(), items.c.id.desc())
+    return (key.asc().nulls_first(), items.c.id.asc())
+
+
+def _before(q: UnitQuery, key_value, item_id: int):
+    """Rows that come before the row (key_value, item_id) in the view's order."""
+    key = SORT_KEYS.get(q.sort, items.c.id)
+    if not q.descending:
+        if key_value is None:
+            return and_(key.is_(None), items.c.id < item_id)
+        return or_(key.is_(None), key < key_value, and_(key == key_value, items.c.id < item_id))
+    if key_value is None:
+        return or_(key.is_not(None), and_(key.is_(None), items.c.id > item_id))
+    return or_(key > key_value, and_(key == key_value, items.c.id > item_id))
+
+
+def _key_value(conn: Connection, q: UnitQuery, item_id: int):
+    key = SORT_KEYS.get(q.sort, items.c.id)
+    return conn.execute(select(key).where(items.c.id == item_id)).scalar()
+
+
+def position_of(conn: Connection, q: UnitQuery, item_id: int) -> int:
+    """The row number of an item in a view (counting in SQL, never loading the rows before it)."""
+    before = _before(q, _key_value(conn, q, item_id), item_id)
+    return conn.execute(select(func.count()).select_from(items).where(where_clause(q), before)).scalar_one()
+
+
+def find_next(conn: Connection, q: UnitQuery, text: str, after_item_id: int | None) -> int | None:
+    """The next item after ``after_item_id`` (wrapping around) whose item number or name contains ``text``."""
+    match = where_clause(UnitQuery(scope="all", search=text))
+    base = select(items.c.id).where(where_clause(q), match).order_by(*order_by(q)).limit(1)
+    if after_item_id is not None:
+        not_after = or_(
+            _before(q, _key_value(conn, q, after_item_id), after_item_id), items.c.id == after_item_id
+        )
+        found = conn.execute(base.where(~not_after)).scalar()
+        if found is not None:
+            return found
+    return conn.execute(base).scalar()
 
 
 def count(conn: Connection, q: UnitQuery) -> int:

@@ -188,6 +188,12 @@ class Inventory:
     def view_rows(self, ids: Sequence[int]) -> dict[int, tuple]:
         return self.db.read(lambda c: queries.rows_by_id(c, list(ids)))
 
+    def view_position(self, query: queries.UnitQuery, item_id: int) -> int:
+        return self.db.read(lambda c: queries.position_of(c, query, item_id))
+
+    def view_find(self, query: queries.UnitQuery, text: str, after_item_id: int | None) -> int | None:
+        return self.db.read(lambda c: queries.find_next(c, query, text, after_item_id))
+
     # -- history ----------------------------------------------------------------------------------
     def history(self, ref: str | int, *, limit: int | None = None) -> list[HistoryEntry]:
         def run(conn: Connection) -> list[HistoryEntry]:

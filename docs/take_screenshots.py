@@ -110,9 +110,78 @@ def main() -> int:
     shoot(variants, "variants-matrix")
     variants.close()
 
-    extra = getattr(sys.modules[__name__], "more_screens", None)
-    if extra:
-        extra(state, window)
+    from ui.grid import GridPreviewDialog, InventoryGridWindow
+
+    grid = InventoryGridWindow(state, window)
+    grid.resize(1280, 800)
+    grid.show()
+    settle(300)
+    model = grid.model
+    rows = {model.item_id(r): r for r in range(model.rowCount())}
+    col = model.column_of
+    row_of = {
+        inventory.item(n).id: n for n in ("BEAN-DECAF", "BEAN-ESPR", "BEAN-HOUSE", "BREW-BOOK", "CUP-ESPR2")
+    }
+    edits = []
+    for item_id, number in row_of.items():
+        r = rows[item_id]
+        edits.append(
+            (
+                r,
+                col("on_hand"),
+                {
+                    "BEAN-DECAF": "0",
+                    "BEAN-ESPR": "30",
+                    "BEAN-HOUSE": "95",
+                    "BREW-BOOK": "lots",
+                    "CUP-ESPR2": "0",
+                }[number],
+            )
+        )
+    edits.append((rows[inventory.item("BEAN-HOUSE").id], col("min_qty"), "30"))
+    edits.append((rows[inventory.item("BEAN-HOUSE").id], col("max_qty"), "24"))
+    model.edit_cells(edits, "paste")
+    grid.store.setCurrentText("Main Street")
+    grid.view.setCurrentIndex(model.index(rows[inventory.item("MUG-CER").id], col("status")))
+    shoot(grid, "grid-pending", (1280, 800))
+    model.edit_cells(
+        [
+            (rows[inventory.item("BREW-BOOK").id], col("on_hand"), "25"),
+            (rows[inventory.item("BEAN-HOUSE").id], col("max_qty"), "48"),
+        ],
+        "fix",
+    )
+    summary = grid.preview()
+    preview = GridPreviewDialog(summary, grid.selected_store(), grid)
+    shoot(preview, "grid-preview")
+    preview.close()
+    model.forget_pending()
+    grid.close()
+
+    from ui.import_wizard import ImportWizard
+
+    sample = tmp / "supplier-update.csv"
+    sample.write_text(
+        "ItemNumber,ItemName,NumberInStock,ProductStatus,ETADate\n"
+        "MUG-CER,,0,,\nTEA-CHAI,,18,,\nTEE-LOGO-XL-BLA,,6,,\nKETT-GOOSE,,,Preorder,2027-02-01\n"
+        "NEW-DRIPPER,Ceramic Dripper,12,,\nSCALE-DIG,,five,,\n",
+        encoding="utf-8",
+    )
+    wizard = ImportWizard(state, window, path=str(sample))
+    wizard.options.for_store.setChecked(True)
+    wizard.options.store.setCurrentText("Main Street")
+    wizard.show()
+    settle(200)
+    shoot(wizard, "import-file", (860, 600))
+    wizard.next()
+    shoot(wizard, "import-store", (860, 600))
+    wizard.next()
+    for _ in range(50):
+        settle(100)
+        if wizard.preview.finished:
+            break
+    shoot(wizard, "import-preview", (860, 600))
+    wizard.close()
     window.close()
     inventory.db.dispose()
     return 0

@@ -55,9 +55,10 @@ COLUMNS = {
         Column("non_inventory", "Non-inv.", width=70, tip="Non-inventory: stock is not tracked"),
         Column("eta_date", "ETA", width=90),
         Column("low_stock_qty", "Low stock", True, 75, "Low-stock warning threshold"),
+        Column("low_stock_warning", "Warn low", width=75, tip="Low-stock warnings on or off"),
     )
 }
-PRODUCT_COLUMNS = [k for k in COLUMNS if k != "options"]
+PRODUCT_COLUMNS = [k for k in COLUMNS if k not in ("options", "low_stock_warning")]
 VARIANT_COLUMNS = [
     "item_number",
     "options",

@@ -18,6 +18,7 @@ LOW_STOCK_BG = QColor("#fff3cd")
 OUT_BG = QColor("#fde2e1")
 PENDING_BG = QColor("#dbeafe")
 INVALID_BG = QColor("#f8c9c7")
+READ_ONLY_BG = QColor("#f3f4f6")
 NEGATIVE_FG = QColor("#b3261e")
 MUTED_FG = QColor("#6b7280")
 

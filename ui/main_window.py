@@ -180,6 +180,27 @@ class MainWindow(QMainWindow):
         self.act_statuses = self._action(
             "Product s&tatuses…", self.open_statuses, None, "Add, edit and delete product statuses"
         )
+        self.act_grid = self._action(
+            "&Inventory editor grid…",
+            self.open_grid,
+            "Ctrl+G",
+            "Mass edits in a spreadsheet-like grid over every stock unit",
+        )
+        self.act_import = self._action(
+            "&Import products…",
+            self.open_import,
+            "Ctrl+I",
+            "Product import: storefront or Shopify CSV, or .xlsx",
+        )
+        self.act_export = self._action(
+            "E&xport products…", self.open_export, "Ctrl+Shift+E", "Export every product and variant"
+        )
+        self.act_batches = self._action(
+            "History by &batch…",
+            self.open_batches,
+            "Ctrl+H",
+            "Recent batches; revert an import, grid edit or adjustment",
+        )
         self.act_shortcuts = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1")
         self.act_about = self._action("&About", self.show_about)
 
@@ -189,6 +210,9 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         self.file_menu = file_menu
         file_menu.addSeparator()
+        file_menu.addAction(self.act_import)
+        file_menu.addAction(self.act_export)
+        file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit = bar.addMenu("&Edit")
         for action in (self.act_undo, self.act_redo):
@@ -197,6 +221,9 @@ class MainWindow(QMainWindow):
         for action in (self.act_edit, self.act_variants, self.act_find, self.act_refresh):
             edit.addAction(action)
         self.edit_menu = edit
+        catalog = bar.addMenu("&Catalog")
+        catalog.addAction(self.act_grid)
+        catalog.addAction(self.act_batches)
         orders = bar.addMenu("&Orders")
         orders.addAction(self.act_new_order)
         orders.addAction(self.act_orders)
@@ -218,7 +245,14 @@ class MainWindow(QMainWindow):
         self.store_info.setObjectName("hint")
         toolbar.addWidget(self.store_info)
         toolbar.addSeparator()
-        for action in (self.act_new_order, self.act_orders, self.act_edit, self.act_variants):
+        for action in (
+            self.act_new_order,
+            self.act_orders,
+            self.act_edit,
+            self.act_variants,
+            self.act_grid,
+            self.act_import,
+        ):
             toolbar.addAction(action)
         toolbar.addSeparator()
         for action in (self.act_undo, self.act_redo):
@@ -353,6 +387,31 @@ class MainWindow(QMainWindow):
             VariantsDialog(self.state, self.undo_stack, item_id, self).exec()
             self.state.notify([item_id])
 
+    def open_grid(self) -> None:
+        from ui.grid import InventoryGridWindow
+
+        if getattr(self, "grid_window", None) is None:
+            self.grid_window = InventoryGridWindow(self.state, self)
+            self.grid_window.setWindowFlag(Qt.WindowType.Window)
+        self.grid_window.show()
+        self.grid_window.raise_()
+        self.grid_window.activateWindow()
+
+    def open_import(self) -> None:
+        from ui.import_wizard import ImportWizard
+
+        ImportWizard(self.state, self).exec()
+
+    def open_export(self) -> None:
+        from ui.export_dialog import ExportDialog
+
+        ExportDialog(self.state, self).exec()
+
+    def open_batches(self) -> None:
+        from ui.batches import BatchesDialog
+
+        BatchesDialog(self.state, self).exec()
+
     def open_orders(self) -> None:
         from ui.orders import OrdersDialog
 
@@ -409,6 +468,10 @@ class MainWindow(QMainWindow):
     # -- database and window state ------------------------------------------------------------------------------
     def _database_changed(self) -> None:
         self.undo_stack.clear()
+        if getattr(self, "grid_window", None) is not None:
+            self.grid_window.close()
+            self.grid_window.deleteLater()
+            self.grid_window = None
         self._fill_stores()
         self._fill_statuses()
         self.products.refresh()

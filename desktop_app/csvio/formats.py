@@ -95,6 +95,9 @@ class RowInput:
     # A product row implied by a group of Shopify variant rows: not counted as an item row of the file.
     implied: bool = False
     error: tuple[str, str] | None = None
+    # Grid rows name their item by row id, with the version the grid loaded (a stale edit is a conflict).
+    pk: int | None = None
+    version: int | None = None
 
     def text(self, name: str) -> str:
         return self.cells.get(name, ("", ""))[0].strip()

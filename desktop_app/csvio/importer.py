@@ -7,6 +7,7 @@ cancel rolls the whole transaction back, so what a preview reports is exactly wh
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -73,6 +74,8 @@ class ImportSummary:
     dry_run: bool = False
     written: bool = False
     batch: int | None = None
+    # Every field each row changes ({"item", "field", "from", "to"}), when asked for (previews).
+    changes: list[dict] | None = None
 
     def as_json(self) -> dict:
         return {
@@ -130,40 +133,106 @@ def import_file(
     cause: str = "import",
     progress: Callable[[float], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    collect_changes: bool = False,
 ) -> ImportSummary:
-    """Import a product file; refused (``InventoryError`` carrying the summary) if any row is invalid."""
+    """Import a product file; refused (``ImportRefused`` carrying the summary) if any row is invalid."""
+    name = Path(path).name
 
-    def run(conn: Connection) -> ImportSummary:
+    def rows(summary: ImportSummary) -> Iterator[tuple[list[RowInput], float]]:
         reader, layout = inspect_file(path)
         try:
-            summary = ImportSummary(
-                file=Path(path).name,
-                format=layout.format,
-                store=store,
-                encoding=reader.encoding,
-                delimiter=reader.delimiter,
-                ignored_columns=layout.ignored,
-                used_columns=layout.used,
-                dry_run=dry_run,
+            summary.format, summary.encoding, summary.delimiter = (
+                layout.format,
+                reader.encoding,
+                reader.delimiter,
             )
-            job = _Import(
-                conn,
-                db.who,
-                summary,
-                store=store,
-                update_only=update_only,
-                cause=cause,
-                note=f"import of {Path(path).name}",
-            )
+            summary.ignored_columns, summary.used_columns = layout.ignored, layout.used
             for chunk in _chunks(rows_for(layout, reader), CHUNK_ROWS):
-                job.apply(chunk)
-                if progress:
-                    progress(reader.progress)
-                if cancelled and cancelled():
-                    raise ImportCancelled("The import was cancelled; nothing was changed.")
-            job.finish()
+                yield chunk, reader.progress
         finally:
             reader.close()
+
+    summary = ImportSummary(file=name, format="", store=store, dry_run=dry_run)
+    return _run(
+        db,
+        summary,
+        rows,
+        store=store,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        update_only=update_only,
+        cause=cause,
+        note=f"import of {name}",
+        progress=progress,
+        cancelled=cancelled,
+        collect_changes=collect_changes,
+    )
+
+
+def apply_rows(
+    db: Database,
+    rows: list[RowInput],
+    *,
+    store: str | None = None,
+    dry_run: bool = False,
+    cause: str = "grid",
+    note: str | None = None,
+    collect_changes: bool = True,
+) -> ImportSummary:
+    """Apply rows that did not come from a file (the grid's pending edits) through the import's own path."""
+
+    def chunks(_summary: ImportSummary) -> Iterator[tuple[list[RowInput], float]]:
+        for start in range(0, len(rows), CHUNK_ROWS):
+            yield rows[start : start + CHUNK_ROWS], min(1.0, (start + CHUNK_ROWS) / max(1, len(rows)))
+
+    summary = ImportSummary(file="(grid)", format="grid", store=store, dry_run=dry_run)
+    return _run(
+        db,
+        summary,
+        chunks,
+        store=store,
+        dry_run=dry_run,
+        skip_invalid=False,
+        update_only=True,
+        cause=cause,
+        note=note,
+        progress=None,
+        cancelled=None,
+        collect_changes=collect_changes,
+    )
+
+
+def _run(
+    db: Database,
+    summary_template: ImportSummary,
+    chunks: Callable[[ImportSummary], Iterator[tuple[list[RowInput], float]]],
+    *,
+    store: str | None,
+    dry_run: bool,
+    skip_invalid: bool,
+    update_only: bool,
+    cause: str,
+    note: str | None,
+    progress: Callable[[float], None] | None,
+    cancelled: Callable[[], bool] | None,
+    collect_changes: bool,
+) -> ImportSummary:
+    def run(conn: Connection) -> ImportSummary:
+        summary = dataclasses.replace(
+            summary_template,
+            rejected=[],
+            status_changes=[],
+            created_statuses=[],
+            changes=[] if collect_changes else None,
+        )
+        job = _Import(conn, db.who, summary, store=store, update_only=update_only, cause=cause, note=note)
+        for chunk, done in chunks(summary):
+            job.apply(chunk)
+            if progress:
+                progress(done)
+            if cancelled and cancelled():
+                raise ImportCancelled("The import was cancelled; nothing was changed.")
+        job.finish()
         if dry_run or (summary.rejected and not skip_invalid):
             raise _Rollback(summary)
         summary.written = True
@@ -195,6 +264,15 @@ def _chunks(rows: Iterable[RowInput], size: int) -> Iterator[list[RowInput]]:
     iterator = iter(rows)
     while chunk := list(islice(iterator, size)):
         yield chunk
+
+
+_STALE = "changed by someone else since you loaded it; reload and choose which values to keep"
+
+
+def _label(record: dict) -> str:
+    if record["item_number"]:
+        return record["item_number"]
+    return f"#{record['item_id']}" if record["item_id"] is not None else record["name"]
 
 
 class _LineMarks:
@@ -235,6 +313,7 @@ class _Import:
         self.seen = _LineMarks()
         self._plain_updates: dict[tuple[str, ...], list[dict]] = {}
         self._follow_updates: list[tuple[int, dict]] = []
+        self._by_pk: dict[int, dict] = {}
         self._by_number: dict[str, dict | None] = {}
         self._by_storefront_id: dict[int, dict | None] = {}
 
@@ -262,6 +341,14 @@ class _Import:
         """Load (and lock) every item the chunk names by ItemID, ItemNumber or ParentItemNumber."""
         self._by_number.clear()
         self._by_storefront_id.clear()
+        self._by_pk = {}
+        pks = sorted({row.pk for row in chunk if row.pk is not None})
+        for start in range(0, len(pks), 900):
+            stmt = select(items).where(items.c.id.in_(pks[start : start + 900])).order_by(items.c.id)
+            for r in self.conn.execute(stmt.with_for_update()):
+                record = dict(r._mapping)
+                self._by_pk[record["id"]] = record
+                self._remember(record)
         numbers, ids = set(), set()
         for row in chunk:
             for name in ("item_number", "parent"):
@@ -320,7 +407,8 @@ class _Import:
                 elif name in BOOL_FIELDS:
                     values[name] = cv.parse_bool(text)
                 elif name == "eta_date":
-                    values[name] = cv.parse_date(text)
+                    # "none" clears the date (an empty cell, as everywhere, leaves it as it is).
+                    values[name] = None if text.strip().lower() == "none" else cv.parse_date(text)
             except cv.CellError as exc:
                 errors.append(RowError(row.line, column, str(exc)))
         if "options" in values:
@@ -357,6 +445,13 @@ class _Import:
         return outcome
 
     def _match(self, row: RowInput, values: dict) -> tuple[dict | None, str, str]:
+        if row.pk is not None:
+            record = self._by_pk.get(row.pk)
+            if record is None:
+                raise _RowRefused([RowError(row.line, "Item", "this item no longer exists")])
+            if row.version is not None and record["version"] != row.version:
+                raise _RowRefused([RowError(row.line, "Item", _STALE)])
+            return record, "Item", _label(record)
         item_id, number = values.get("item_id"), values.get("item_number")
         if item_id is None and number is None:
             column = row.column("item_number") if "item_number" in row.cells else row.column("item_id")
@@ -578,6 +673,8 @@ class _Import:
             unit, on_hand=values.get("on_hand"), on_order=values.get("on_order"), status=status_id
         )
         counts_changed = before != (unit.on_hand, unit.on_order, unit.status_id)
+        if self.summary.changes is not None:
+            self._note_changes(record, plain, before, unit)
         if plain:
             self._plain_updates.setdefault(tuple(sorted(plain)), []).append(
                 {"b_id": record["id"], **{f"p_{k}": v for k, v in plain.items()}}
@@ -595,6 +692,29 @@ class _Import:
             unit.status_id,
         )
         return "updated" if plain or counts_changed else "unchanged"
+
+    def _note_changes(self, record: dict, plain: dict, before: tuple, unit: Unit) -> None:
+        label = _label(record)
+        for field_name, value in plain.items():
+            self.summary.changes.append(
+                {"item": label, "field": field_name, "from": record[field_name], "to": value}
+            )
+        for field_name, old, new in (
+            ("on_hand", before[0], unit.on_hand),
+            ("on_order", before[1], unit.on_order),
+        ):
+            if old != new:
+                self.summary.changes.append({"item": label, "field": field_name, "from": old, "to": new})
+        if before[2] != unit.status_id:
+            names = self.ledger.statuses
+            self.summary.changes.append(
+                {
+                    "item": label,
+                    "field": "status",
+                    "from": names[before[2]].name,
+                    "to": names[unit.status_id].name,
+                }
+            )
 
     def _parent_number(self, record: dict) -> str | None:
         if record["parent_id"] is None:

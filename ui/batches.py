@@ -1,0 +1,122 @@
+"""``BatchesDialog``: recent changes by batch, and reverting an import, grid edit or adjustment."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.history import describe
+from ui.state import AppState
+
+
+class BatchesDialog(QDialog):
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setWindowTitle("History by batch")
+        self.setObjectName("BatchesDialog")
+        self.batches: list[dict] = []
+        self.table = QTableWidget(0, 8)
+        self.table.setHorizontalHeaderLabels(
+            ["Batch", "Cause", "Store", "Order", "Movements", "Status changes", "Who", "When (UTC)"]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.details = QTableWidget(0, 4)
+        self.details.setHorizontalHeaderLabels(["Item", "Change", "Rule", ""])
+        self.details.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.details.verticalHeader().hide()
+        self.details.horizontalHeader().setStretchLastSection(True)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.details)
+        self.revert_button = QPushButton("Revert batch…")
+        self.revert_button.clicked.connect(self.revert)
+        self.note = QLabel("Reverting writes compensating movements; nothing in the history is rewritten.")
+        self.note.setObjectName("hint")
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.revert_button)
+        row.addWidget(self.note, 1)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        layout.addLayout(row)
+        self.resize(860, 560)
+        self.reload()
+
+    def reload(self, select: int | None = None) -> None:
+        self.batches = self.state.inventory.batches()
+        self.table.setRowCount(len(self.batches))
+        for row, b in enumerate(self.batches):
+            cause = (
+                b["cause"]
+                + (" (reverted)" if b["reverted"] else "")
+                + (f" of batch {b['reverts']}" if b["reverts"] else "")
+            )
+            cells = [
+                b["batch"],
+                cause,
+                b["store"] or "",
+                b["order"] or "",
+                b["movements"],
+                b["status_changes"],
+                b["who"],
+                b["at"].strftime("%Y-%m-%d %H:%M:%S") if b["at"] else "",
+            ]
+            for col, value in enumerate(cells):
+                self.table.setItem(row, col, QTableWidgetItem(str(value)))
+        self.table.resizeColumnsToContents()
+        ids = [b["batch"] for b in self.batches]
+        self.table.selectRow(ids.index(select) if select in ids else 0)
+        self._selected()
+
+    def selected(self) -> dict | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.batches[rows[0].row()] if rows else None
+
+    def _selected(self) -> None:
+        batch = self.selected()
+        self.revert_button.setEnabled(bool(batch and batch["revertible"]))
+        entries = self.state.inventory.batch_history(batch["batch"], limit=2000) if batch else []
+        self.details.setRowCount(len(entries))
+        for row, e in enumerate(entries):
+            for col, text in enumerate([e.item_number or "", describe(e), e.rule or "", ""]):
+                self.details.setItem(row, col, QTableWidgetItem(text))
+        self.details.resizeColumnsToContents()
+
+    def revert(self) -> None:
+        batch = self.selected()
+        if batch is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Revert batch",
+            f"Revert batch {batch['batch']} ({batch['cause']}, {batch['movements']} movements)? Counts move back "
+            "by what it changed and statuses it set go back where nothing changed them since.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        result = self.state.attempt(
+            self, "Revert batch", lambda: self.state.inventory.revert_batch(batch["batch"])
+        )
+        if result is not None:
+            self.state.notify()
+            self.reload(result.batch)

@@ -1,0 +1,293 @@
+"""``InventoryGridModel``: every stock unit, editable like a spreadsheet, with edits pending until applied.
+
+Pending edits are kept by (item id, field) as the text the user typed or pasted, so they survive sorting,
+filtering and scrolling through a million rows. Each is checked with the import's own cell rules; an
+invalid one is marked with its reason and blocks applying. Applying turns them into rows for the import's
+code path (``apply_rows``): one batch, one transaction, the rules run only for a selected store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from desktop_app.csvio import values as cv
+from desktop_app.csvio.formats import RowInput
+from desktop_app.queries import UnitQuery
+from ui import look
+from ui.item_model import COLUMNS, F, ItemTableModel, row_label
+from ui.state import AppState
+
+GRID_COLUMNS = [
+    "item_number",
+    "name",
+    "status",
+    "on_hand",
+    "on_order",
+    "min_qty",
+    "max_qty",
+    "multiple_qty",
+    "discontinued",
+    "non_inventory",
+    "eta_date",
+    "low_stock_qty",
+    "low_stock_warning",
+]
+EDITABLE = {
+    "status",
+    "on_hand",
+    "on_order",
+    "min_qty",
+    "max_qty",
+    "multiple_qty",
+    "discontinued",
+    "non_inventory",
+    "eta_date",
+    "low_stock_qty",
+    "low_stock_warning",
+}
+VARIANT_EDITABLE = {"status", "on_hand", "on_order", "low_stock_qty"}
+INT_MINIMUM = {
+    "on_hand": None,
+    "on_order": 0,
+    "min_qty": 0,
+    "max_qty": 0,
+    "multiple_qty": 1,
+    "low_stock_qty": 0,
+}
+BOOLS = {"discontinued", "non_inventory", "low_stock_warning"}
+# Clearing (Delete) means something for these: no date, no minimum, no maximum, no threshold.
+CLEARED = {"eta_date": "", "min_qty": "0", "max_qty": "0", "low_stock_qty": "0"}
+HEADERS = {"low_stock_warning": "Warn low"}
+PendingRole = Qt.ItemDataRole.UserRole + 10
+InvalidRole = Qt.ItemDataRole.UserRole + 11
+
+
+class PendingEdit(QUndoCommand):
+    """Some cells' pending values (None = not pending) before and after one user action."""
+
+    def __init__(self, model: InventoryGridModel, text: str, after: dict, before: dict) -> None:
+        super().__init__(text)
+        self.model, self.after, self.before = model, after, before
+
+    def redo(self) -> None:
+        self.model._set_pending(self.after)
+
+    def undo(self) -> None:
+        self.model._set_pending(self.before)
+
+
+class InventoryGridModel(ItemTableModel):
+    """Stock units with pending edits on top."""
+
+    pending_changed = Signal()
+
+    def __init__(self, state: AppState, parent=None) -> None:
+        super().__init__(state, UnitQuery(scope="units", sort="item_number"), GRID_COLUMNS, parent)
+        self.undo_stack = QUndoStack(self)
+        self.pending: dict[tuple[int, str], str] = {}
+        self.invalid: dict[tuple[int, str], str] = {}
+        self.loaded_version: dict[int, int] = {}
+        self.row_cache: dict[int, tuple] = {}  # rows with pending edits, as loaded
+        self._key_index = {c.key: i for i, c in enumerate(self.columns)}
+
+    # -- cells ---------------------------------------------------------------------------------------------
+    def key(self, column: int) -> str:
+        return self.columns[column].key
+
+    def is_editable(self, row: tuple, key: str) -> bool:
+        if key not in EDITABLE:
+            return False
+        return key in VARIANT_EDITABLE if row[F["parent_id"]] is not None else True
+
+    def current_text(self, row: tuple, key: str) -> str:
+        """The stored value of a cell as the grid writes it (and as it copies it)."""
+        if key == "status":
+            status = self.state.statuses.get(row[F["status_id"]])
+            return status.name if status else ""
+        if key == "name":
+            options = (row[F["options"]] or "").replace(";", ", ").replace("=", ": ")
+            return f"{row[F['name']]} ({options})" if options else row[F["name"]]
+        if key == "item_number":
+            return row_label(row)
+        value = row[F[key]]
+        if key in BOOLS:
+            return "Yes" if value else "No"
+        if key == "eta_date":
+            return value.isoformat() if isinstance(value, dt.date) else (value or "")
+        return "" if value is None else str(value)
+
+    def cell_text(self, row: tuple, key: str) -> str:
+        pending = self.pending.get((row[0], key))
+        return pending if pending is not None else self.current_text(row, key)
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        row = self.row_tuple(index.row()) if index.isValid() else None
+        if row is not None and self.is_editable(row, self.key(index.column())):
+            base |= Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            if orientation == Qt.Orientation.Vertical:
+                return str(section + 1)  # row numbers, as in a spreadsheet
+            return HEADERS.get(self.columns[section].key, self.columns[section].title)
+        return super().headerData(section, orientation, role)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.row_tuple(index.row())
+        if row is None:
+            return None
+        key = self.key(index.column())
+        cell = (row[0], key)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self.cell_text(row, key)
+        if role == PendingRole:
+            return cell in self.pending
+        if role == InvalidRole:
+            return self.invalid.get(cell)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if cell in self.invalid:
+                return look.INVALID_BG
+            if cell in self.pending:
+                return look.PENDING_BG
+            if not self.is_editable(row, key) and key in EDITABLE:
+                return look.READ_ONLY_BG
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if cell in self.invalid:
+                return f"{self.invalid[cell]} — this cell blocks applying"
+            if cell in self.pending:
+                return f"Pending: was {self.current_text(row, key) or '(empty)'}"
+            if key in EDITABLE and not self.is_editable(row, key):
+                return "A variant follows its product here: edit the product's row"
+        if role == Qt.ItemDataRole.FontRole and cell in self.pending:
+            return self._bold
+        if role == Qt.ItemDataRole.ForegroundRole and cell in self.pending:
+            return None
+        return super().data(index, role)
+
+    def setData(
+        self, index: QModelIndex | QPersistentModelIndex, value, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        return self.edit_cells([(index.row(), index.column(), str(value))], "edit") > 0
+
+    # -- pending edits -----------------------------------------------------------------------------------------
+    def edit_cells(self, cells: list[tuple[int, int, str]], text: str) -> int:
+        """Make ``(row, column, text)`` edits pending as one undoable step; returns how many cells took them."""
+        after: dict[tuple[int, str], str | None] = {}
+        for row_number, column, value in cells:
+            row = self.row_tuple(row_number)
+            if row is None or not 0 <= column < len(self.columns):
+                continue
+            key = self.key(column)
+            if not self.is_editable(row, key):
+                continue
+            value = value.strip()
+            self.row_cache.setdefault(row[0], row)
+            self.loaded_version.setdefault(row[0], row[F["version"]])
+            after[(row[0], key)] = None if value == self.current_text(row, key) else value
+        after = {cell: v for cell, v in after.items() if self.pending.get(cell) != v}
+        if not after:
+            return 0
+        before = {cell: self.pending.get(cell) for cell in after}
+        self.undo_stack.push(PendingEdit(self, f"{text} ({len(after)} cells)", after, before))
+        return len(after)
+
+    def _set_pending(self, values: dict[tuple[int, str], str | None]) -> None:
+        touched = set()
+        for cell, value in values.items():
+            if value is None:
+                self.pending.pop(cell, None)
+            else:
+                self.pending[cell] = value
+            touched.add(cell[0])
+        for item_id in touched:
+            self._validate_row(item_id)
+            if not any(c[0] == item_id for c in self.pending):
+                self.row_cache.pop(item_id, None)
+                self.loaded_version.pop(item_id, None)
+        self._repaint()
+        self.pending_changed.emit()
+
+    def _validate_row(self, item_id: int) -> None:
+        for key in list(k for (i, k) in self.invalid if i == item_id):
+            self.invalid.pop((item_id, key), None)
+        row = self.row_cache.get(item_id)
+        if row is None:
+            return
+        values = {}
+        for (i, key), text in self.pending.items():
+            if i != item_id:
+                continue
+            reason = self._check(key, text)
+            if reason:
+                self.invalid[(i, key)] = reason
+            else:
+                values[key] = text
+        limits = {}
+        for key in ("min_qty", "max_qty"):
+            text = values.get(key, self.current_text(row, key))
+            limits[key] = int(text) if text.lstrip("-").isdigit() else 0
+        if limits["max_qty"] and limits["min_qty"] > limits["max_qty"]:
+            for key in ("min_qty", "max_qty"):
+                if (item_id, key) in self.pending:
+                    self.invalid[(item_id, key)] = (
+                        f"the minimum ({limits['min_qty']}) is above the maximum ({limits['max_qty']}); 0 = no maximum"
+                    )
+
+    def _check(self, key: str, text: str) -> str | None:
+        try:
+            if key in INT_MINIMUM:
+                cv.parse_int(text, minimum=INT_MINIMUM[key])
+            elif key in BOOLS:
+                cv.parse_bool(text)
+            elif key == "eta_date":
+                if text:
+                    cv.parse_date(text)
+            elif key == "status" and self.state.status_by_name(text) is None:
+                return f"there is no status named '{text}' (add it in Product statuses)"
+        except cv.CellError as exc:
+            return str(exc)
+        return None
+
+    def discard(self) -> None:
+        if self.pending:
+            self.undo_stack.push(
+                PendingEdit(self, "discard pending edits", dict.fromkeys(self.pending), dict(self.pending))
+            )
+
+    def forget_pending(self) -> None:
+        """After applying: nothing is pending, and there is nothing to undo in the grid."""
+        self.pending.clear()
+        self.invalid.clear()
+        self.row_cache.clear()
+        self.loaded_version.clear()
+        self.undo_stack.clear()
+        self.pending_changed.emit()
+
+    def pending_rows(self) -> tuple[list[RowInput], dict[int, int]]:
+        """The pending edits as rows for ``apply_rows`` (with the version each row was loaded at)."""
+        by_item: dict[int, dict] = {}
+        for (item_id, key), text in self.pending.items():
+            value = "none" if key == "eta_date" and text == "" else text
+            by_item.setdefault(item_id, {})[key] = (value, COLUMNS[key].title if key in COLUMNS else key)
+        rows, lines = [], {}
+        for line, (item_id, cells) in enumerate(sorted(by_item.items()), start=1):
+            rows.append(RowInput(line, cells, pk=item_id, version=self.loaded_version.get(item_id)))
+            lines[line] = item_id
+        return rows, lines
+
+    def label_of(self, item_id: int) -> str:
+        row = self.row_cache.get(item_id)
+        return row_label(row) if row else f"item {item_id}"
+
+    def column_of(self, key: str) -> int | None:
+        return self._key_index.get(key)

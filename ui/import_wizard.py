@@ -1,0 +1,364 @@
+"""Tools › Data Import › Product Import, as a wizard: file, store, dry-run preview, apply.
+
+The preview and the import run in a worker thread with a progress bar; Cancel during the import rolls the
+whole file back. Both go through the same ``import_file`` as the command line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from desktop_app.csvio.importer import ImportRefused, ImportSummary, import_file, inspect_file
+from desktop_app.errors import InventoryError
+from ui import look
+from ui.state import AppState
+from ui.worker import Job, start
+
+FORMAT_NAMES = {
+    "storefront": "Storefront product export (ItemID / ItemNumber columns)",
+    "shopify": "Shopify product CSV (Handle / Variant SKU columns)",
+}
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list], limit: int = 5000) -> None:
+    table.setRowCount(min(len(rows), limit))
+    for r, row in enumerate(rows[:limit]):
+        for c, value in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+    table.resizeColumnsToContents()
+
+
+class FilePage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Choose a product file")
+        self.setSubTitle(
+            "A CSV exported by the storefront or by Shopify, or an .xlsx workbook with the same columns."
+        )
+        self.path = QLineEdit()
+        self.path.setPlaceholderText("path to a .csv or .xlsx file")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self.browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        self.detected = QLabel()
+        self.detected.setWordWrap(True)
+        self.detected.setTextFormat(Qt.TextFormat.RichText)
+        self.ignored = QLabel()
+        self.ignored.setWordWrap(True)
+        self.ignored.setObjectName("hint")
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.detected)
+        layout.addWidget(self.ignored)
+        layout.addStretch()
+        self.path.textChanged.connect(self.inspect)
+        self.layout_ok = False
+
+    def browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Product file", str(Path.home()), "Product files (*.csv *.xlsx *.txt);;All files (*)"
+        )
+        if path:
+            self.path.setText(path)
+
+    def inspect(self) -> None:
+        self.layout_ok = False
+        path = self.path.text().strip()
+        if not path:
+            self.detected.clear()
+            self.ignored.clear()
+        elif not Path(path).is_file():
+            self.detected.setText(f"<span style='color:#b3261e'>There is no file {path}</span>")
+            self.ignored.clear()
+        else:
+            try:
+                reader, layout = inspect_file(path)
+                reader.close()
+            except InventoryError as exc:
+                self.detected.setText(f"<span style='color:#b3261e'>{exc.message}</span>")
+                self.ignored.setText("\n".join(exc.details))
+            else:
+                self.layout_ok = True
+                kind = (
+                    "Excel workbook"
+                    if reader.is_xlsx
+                    else (
+                        f"{reader.encoding} text, delimiter {'tab' if reader.delimiter == chr(9) else repr(reader.delimiter)}"
+                    )
+                )
+                self.detected.setText(
+                    f"<b>Detected:</b> {FORMAT_NAMES[layout.format]} — {kind}<br>"
+                    f"<b>Columns used ({len(layout.used)}):</b> {', '.join(layout.used)}"
+                )
+                self.ignored.setText(
+                    f"Ignored ({len(layout.ignored)}): {', '.join(layout.ignored)}"
+                    if layout.ignored
+                    else "No columns are ignored."
+                )
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.layout_ok
+
+
+class OptionsPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Choose a store")
+        self.setSubTitle("As in the storefront: status changes are triggered only when a store is selected.")
+        self.no_store = QRadioButton("No store — counts change; statuses stay as they are")
+        self.for_store = QRadioButton("For a store — count changes run that store's status rules:")
+        self.store = QComboBox()
+        self.store.addItems([s.name for s in wizard.state.stores])
+        if wizard.state.current_store:
+            self.store.setCurrentText(wizard.state.current_store)
+        self.explain = QLabel()
+        self.explain.setWordWrap(True)
+        self.explain.setObjectName("hint")
+        self.no_store.setChecked(True)
+        self.for_store.setEnabled(self.store.count() > 0)
+        self.skip_invalid = QCheckBox("Skip invalid rows (import the valid ones, list the rest)")
+        self.update_only = QCheckBox(
+            "Update only (unknown items and statuses are errors, nothing is created)"
+        )
+        store_row = QHBoxLayout()
+        store_row.addWidget(self.for_store)
+        store_row.addWidget(self.store, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.no_store)
+        layout.addLayout(store_row)
+        layout.addWidget(self.explain)
+        layout.addSpacing(12)
+        layout.addWidget(self.skip_invalid)
+        layout.addWidget(self.update_only)
+        layout.addStretch()
+        for widget in (self.no_store, self.for_store):
+            widget.toggled.connect(self._explain)
+        self.store.currentTextChanged.connect(self._explain)
+        self._explain()
+
+    def chosen_store(self) -> str | None:
+        return self.store.currentText() if self.for_store.isChecked() and self.store.currentText() else None
+
+    def _explain(self) -> None:
+        store = self.w.state.store(self.chosen_store())
+        if store is None:
+            self.explain.setText(
+                "NumberInStock changes the counts only; no item changes status by itself. "
+                "A ProductStatus cell still sets the status it names."
+            )
+        elif not store.track_inventory:
+            self.explain.setText(f"{store.name} does not track inventory, so its rules change no status.")
+        else:
+            self.explain.setText(
+                f"A count reaching 0 sets {store.name}'s Out of Stock status ({store.default_out_of_stock}; "
+                f"{store.default_back_order} if back orders are allowed, {store.default_discontinued} if "
+                f"discontinued); a count rising above 0 sets {store.default_in_stock}. A different ProductStatus "
+                "in the same row wins."
+            )
+
+
+class RunPage(QWizardPage):
+    """Runs the import (as a dry run for the preview, or for real) in a worker thread."""
+
+    def __init__(self, wizard: ImportWizard, *, dry_run: bool) -> None:
+        super().__init__()
+        self.w = wizard
+        self.dry_run = dry_run
+        self.setTitle("Preview" if dry_run else "Import")
+        self.setSubTitle(
+            "What the import would do; nothing has been written yet."
+            if dry_run
+            else "The file is imported as one batch: all of it, or (cancelled or refused) none of it."
+        )
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.cancel_button = QPushButton("Cancel import")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.setVisible(not dry_run)
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
+        self.errors = _table(["Line", "Column", "Reason"])
+        self.statuses = _table(["Item", "From", "To", "Rule"])
+        self.created_statuses = QLabel()
+        self.created_statuses.setObjectName("hint")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.errors, "Errors")
+        self.tabs.addTab(self.statuses, "Status changes")
+        row = QHBoxLayout()
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.created_statuses)
+        self.job: Job | None = None
+        self.result: ImportSummary | None = None
+        self.finished = False
+
+    def initializePage(self) -> None:
+        self.finished = False
+        self.result = None
+        self.progress.setValue(0)
+        self.summary_label.setText("Reading the file…" if self.dry_run else "Importing…")
+        self.errors.setRowCount(0)
+        self.statuses.setRowCount(0)
+        self.cancel_button.setEnabled(True)
+        options = self.w.options
+        path, store = self.w.files.path.text().strip(), options.chosen_store()
+        skip, update_only, dry_run, db = (
+            options.skip_invalid.isChecked(),
+            options.update_only.isChecked(),
+            self.dry_run,
+            self.w.state.inventory.db,
+        )
+
+        def work(progress, cancelled):
+            try:
+                return import_file(
+                    db,
+                    path,
+                    store=store,
+                    dry_run=dry_run,
+                    skip_invalid=skip,
+                    update_only=update_only,
+                    progress=progress,
+                    cancelled=cancelled,
+                )
+            except ImportRefused as refused:
+                return refused.summary
+
+        self.job = Job(work)
+        # Bound methods of this page (a GUI-thread object): the worker's signals arrive queued.
+        self.job.progress.connect(self._progress)
+        self.job.succeeded.connect(self._show)
+        self.job.failed.connect(self._failed)
+        self.thread = start(self.job, self)
+        self.completeChanged.emit()
+
+    def _progress(self, fraction: float) -> None:
+        self.progress.setValue(int(fraction * 1000))
+
+    def cancel(self) -> None:
+        if self.job is not None and self.job.running:
+            self.job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.summary_label.setText("Cancelling: rolling back…")
+
+    def _failed(self, exc: InventoryError) -> None:
+        self.finished = True
+        self.cancel_button.setEnabled(False)
+        self.summary_label.setText(f"<span style='color:#b3261e'><b>{exc.message}</b></span>")
+        self.completeChanged.emit()
+
+    def _show(self, summary: ImportSummary) -> None:
+        self.result = summary
+        self.finished = True
+        self.cancel_button.setEnabled(False)
+        self.progress.setValue(1000)
+        blocked = (
+            bool(summary.rejected) and not summary.written and not self.w.options.skip_invalid.isChecked()
+        )
+        verb = "Would create" if self.dry_run else ("Nothing was imported" if blocked else "Created")
+        text = (
+            f"<b>{summary.rows} rows:</b> {summary.created} created, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged, {len(summary.rejected)} with errors, "
+            f"{len(summary.status_changes)} status changes."
+        )
+        if blocked:
+            text += (
+                "<br><span style='color:#b3261e'>The file has errors: fix them, or go back and choose to skip "
+                "invalid rows. Nothing is written while any row is invalid.</span>"
+            )
+        elif not self.dry_run:
+            text = f"{verb}: " + text + (f" Batch {summary.batch} in the history." if summary.batch else "")
+        self.summary_label.setText(text)
+        _fill(self.errors, [[e.line, e.column, e.reason] for e in summary.rejected])
+        _fill(
+            self.statuses,
+            [[c.item_number, c.from_status, c.to_status, c.rule] for c in summary.status_changes],
+        )
+        self.tabs.setTabText(0, f"Errors ({len(summary.rejected)})")
+        self.tabs.setTabText(1, f"Status changes ({len(summary.status_changes)})")
+        self.tabs.setCurrentIndex(0 if summary.rejected else 1)
+        self.created_statuses.setText(
+            f"New statuses: {', '.join(summary.created_statuses)}" if summary.created_statuses else ""
+        )
+        if not self.dry_run and summary.written:
+            self.w.state.refresh_statuses()
+            self.w.state.notify()
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        if not self.finished or self.result is None:
+            return False
+        if self.dry_run:
+            return not self.result.rejected or self.w.options.skip_invalid.isChecked()
+        return True
+
+    def running(self) -> bool:
+        return self.job is not None and self.job.running
+
+
+class ImportWizard(QWizard):
+    def __init__(self, state: AppState, parent: QWidget | None = None, path: str | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setWindowTitle("Product import")
+        self.setObjectName("ImportWizard")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setStyleSheet(look.STYLE_SHEET)
+        self.files = FilePage(self)
+        self.options = OptionsPage(self)
+        self.preview = RunPage(self, dry_run=True)
+        self.run_page = RunPage(self, dry_run=False)
+        for page in (self.files, self.options, self.preview, self.run_page):
+            self.addPage(page)
+        self.setButtonText(QWizard.WizardButton.NextButton, "Next ›")
+        self.setButtonText(QWizard.WizardButton.CommitButton, "Import")
+        self.preview.setCommitPage(True)
+        self.resize(860, 600)
+        if path:
+            self.files.path.setText(path)
+
+    def reject(self) -> None:
+        for page in (self.preview, self.run_page):
+            if page.running():
+                page.cancel()
+                page.thread.wait(60_000)
+        super().reject()
