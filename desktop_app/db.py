@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 APP_NAME = "inventory-editor"
 ENV_VAR = "INVENTORY_EDITOR_DB"
 # The newest migration; a unit test keeps it equal to Alembic's head so opening can skip Alembic entirely.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_S = 60
 RETRY_ATTEMPTS = 6
@@ -142,9 +142,9 @@ class Database:
                 return None
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
-    def ensure_schema(self) -> None:
-        """Create the schema, or upgrade it, unless it is already at the newest revision."""
-        if self.schema_revision() == SCHEMA_REVISION:
+    def ensure_schema(self, target: str = "head") -> None:
+        """Create the schema, or upgrade it (to ``target``), unless it is already at the newest revision."""
+        if self.schema_revision() == (SCHEMA_REVISION if target == "head" else target):
             return
         from alembic import command
         from alembic.config import Config
@@ -156,7 +156,7 @@ class Database:
                 # Two workstations opening a new server database at once: one migrates, the other waits.
                 conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, target)
 
 
 def _sqlite_on_connect(dbapi_conn, _record) -> None:
@@ -167,6 +167,9 @@ def _sqlite_on_connect(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # Temporary tables (the import's staging) in memory, and a 32 MB page cache per connection.
+    cur.execute("PRAGMA temp_store=MEMORY")
+    cur.execute("PRAGMA cache_size=-32768")
     cur.close()
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Connection, and_, false, func, or_, select, true
+from sqlalchemy import Connection, Integer, String, and_, bindparam, false, func, or_, select, text, true
 
 from desktop_app.catalog import _item
 from desktop_app.models import Item
@@ -63,7 +63,21 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def where_clause(q: UnitQuery):
+def _search(conn: Connection | None, fragment: str):
+    """Item number or name contains ``fragment`` (any case): the trigram index on SQLite, LIKE elsewhere."""
+    if conn is not None and conn.dialect.name == "sqlite" and len(fragment) >= 3:
+        phrase = '"' + fragment.replace('"', '""') + '"'
+        matches = text("SELECT rowid FROM items_fts WHERE items_fts MATCH :phrase").bindparams(
+            bindparam("phrase", phrase, type_=String)
+        )
+        return items.c.id.in_(matches.columns(rowid=Integer))
+    pattern = f"%{_like_escape(fragment)}%"
+    if conn is not None and conn.dialect.name == "postgresql":
+        return or_(items.c.item_number.ilike(pattern, escape="\\"), items.c.name.ilike(pattern, escape="\\"))
+    return or_(items.c.item_number.like(pattern, escape="\\"), items.c.name.like(pattern, escape="\\"))
+
+
+def where_clause(q: UnitQuery, conn: Connection | None = None):
     conditions = []
     if q.scope == "units":
         conditions.append(items.c.use_variant_inventory == false())
@@ -72,14 +86,7 @@ def where_clause(q: UnitQuery):
     elif q.scope == "variants_of":
         conditions.append(items.c.parent_id == q.parent_id)
     if q.search and q.search.strip():
-        text = _like_escape(q.search.strip())
-        conditions.append(
-            or_(
-                items.c.item_number.like(f"{text}%", escape="\\"),
-                items.c.name.like(f"%{text}%", escape="\\"),
-                items.c.item_number.like(f"%{text}%", escape="\\"),
-            )
-        )
+        conditions.append(_search(conn, q.search.strip()))
     if q.status_id is not None:
         conditions.append(items.c.status_id == q.status_id)
     if q.stock == "low":
@@ -119,13 +126,15 @@ def _key_value(conn: Connection, q: UnitQuery, item_id: int):
 def position_of(conn: Connection, q: UnitQuery, item_id: int) -> int:
     """The row number of an item in a view (counting in SQL, never loading the rows before it)."""
     before = _before(q, _key_value(conn, q, item_id), item_id)
-    return conn.execute(select(func.count()).select_from(items).where(where_clause(q), before)).scalar_one()
+    return conn.execute(
+        select(func.count()).select_from(items).where(where_clause(q, conn), before)
+    ).scalar_one()
 
 
-def find_next(conn: Connection, q: UnitQuery, text: str, after_item_id: int | None) -> int | None:
-    """The next item after ``after_item_id`` (wrapping around) whose item number or name contains ``text``."""
-    match = where_clause(UnitQuery(scope="all", search=text))
-    base = select(items.c.id).where(where_clause(q), match).order_by(*order_by(q)).limit(1)
+def find_next(conn: Connection, q: UnitQuery, fragment: str, after_item_id: int | None) -> int | None:
+    """The next item after ``after_item_id`` (wrapping around) whose item number or name contains ``fragment``."""
+    match = where_clause(UnitQuery(scope="all", search=fragment), conn)
+    base = select(items.c.id).where(where_clause(q, conn), match).order_by(*order_by(q)).limit(1)
     if after_item_id is not None:
         not_after = or_(
             _before(q, _key_value(conn, q, after_item_id), after_item_id), items.c.id == after_item_id
@@ -137,11 +146,11 @@ def find_next(conn: Connection, q: UnitQuery, text: str, after_item_id: int | No
 
 
 def count(conn: Connection, q: UnitQuery) -> int:
-    return conn.execute(select(func.count()).select_from(items).where(where_clause(q))).scalar_one()
+    return conn.execute(select(func.count()).select_from(items).where(where_clause(q, conn))).scalar_one()
 
 
 def page_ids(conn: Connection, q: UnitQuery, offset: int, limit: int) -> list[int]:
-    stmt = select(items.c.id).where(where_clause(q)).order_by(*order_by(q)).offset(offset).limit(limit)
+    stmt = select(items.c.id).where(where_clause(q, conn)).order_by(*order_by(q)).offset(offset).limit(limit)
     return list(conn.execute(stmt).scalars())
 
 
@@ -171,9 +180,27 @@ ROW_FIELDS = (
 _ROW_COLUMNS = [items.c[name] for name in ROW_FIELDS]
 
 
-def page_rows(conn: Connection, q: UnitQuery, offset: int, limit: int) -> list[tuple]:
-    """One window of a view's rows, as tuples in ``ROW_FIELDS`` order."""
-    stmt = select(*_ROW_COLUMNS).where(where_clause(q)).order_by(*order_by(q)).offset(offset).limit(limit)
+def page_rows(
+    conn: Connection, q: UnitQuery, offset: int, limit: int, total: int | None = None
+) -> list[tuple]:
+    """One window of a view's rows, as tuples in ``ROW_FIELDS`` order.
+
+    Given the view's ``total``, a window in the second half is read from the other end in reverse order,
+    so no query ever skips more than half the rows (the last row costs what the first does).
+    """
+    if total is not None and offset > total // 2:
+        end = min(total, offset + limit)
+        stmt = (
+            select(*_ROW_COLUMNS)
+            .where(where_clause(q, conn))
+            .order_by(*order_by(q.with_(descending=not q.descending)))
+            .offset(total - end)
+            .limit(end - offset)
+        )
+        return [tuple(r) for r in reversed(conn.execute(stmt).all())]
+    stmt = (
+        select(*_ROW_COLUMNS).where(where_clause(q, conn)).order_by(*order_by(q)).offset(offset).limit(limit)
+    )
     return [tuple(r) for r in conn.execute(stmt)]
 
 
@@ -189,5 +216,5 @@ def rows_by_id(conn: Connection, ids: list[int]) -> dict[int, tuple]:
 
 def list_items(conn: Connection, q: UnitQuery, *, offset: int = 0, limit: int = 100) -> list[Item]:
     names = dict(conn.execute(select(statuses.c.id, statuses.c.name)).all())
-    stmt = select(items).where(where_clause(q)).order_by(*order_by(q)).offset(offset).limit(limit)
+    stmt = select(items).where(where_clause(q, conn)).order_by(*order_by(q)).offset(offset).limit(limit)
     return [_item(row, names) for row in conn.execute(stmt)]

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     func,
+    text,
 )
 
 metadata = MetaData(
@@ -83,7 +84,7 @@ items = Table(
     "items",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("parent_id", ForeignKey("items.id"), index=True),
+    Column("parent_id", ForeignKey("items.id")),
     Column("item_id", Integer, unique=True),
     Column("item_number", String(200), unique=True),
     Column("name", String(500), nullable=False, default=""),
@@ -94,7 +95,7 @@ items = Table(
     Column("min_qty", Integer, nullable=False, default=0),
     Column("max_qty", Integer, nullable=False, default=0),
     Column("multiple_qty", Integer, nullable=False, default=1),
-    Column("on_hand", Integer, nullable=False, default=0, index=True),
+    Column("on_hand", Integer, nullable=False, default=0),
     Column("on_order", Integer, nullable=False, default=0),
     Column("committed", Integer, nullable=False, default=0),
     Column("eta_date", Date),
@@ -104,7 +105,40 @@ items = Table(
     Column("version", Integer, nullable=False, default=1),
     CheckConstraint("min_qty >= 0 AND max_qty >= 0 AND multiple_qty >= 1", name="order_limits"),
 )
-Index("ix_items_name", items.c.name)
+# The views filter by scope and sort by a column: partial indexes per scope (migration 0002), so that a
+# count change touches as few index entries as possible.
+_UNITS = {
+    "sqlite_where": text("use_variant_inventory = 0"),
+    "postgresql_where": text("use_variant_inventory = false"),
+}
+_PRODUCTS = {"sqlite_where": text("parent_id IS NULL"), "postgresql_where": text("parent_id IS NULL")}
+for _name in (
+    "item_number",
+    "name",
+    "on_hand",
+    "status_id",
+    "on_order",
+    "committed",
+    "min_qty",
+    "max_qty",
+    "multiple_qty",
+    "eta_date",
+    "low_stock_qty",
+    "discontinued",
+    "non_inventory",
+):
+    Index(f"ix_units_{_name}", items.c[_name], **_UNITS)
+Index("ix_units_available", items.c.on_hand + items.c.on_order, **_UNITS)
+Index("ix_units_available_to_sell", items.c.on_hand + items.c.on_order - items.c.committed, **_UNITS)
+for _name in ("item_number", "name", "on_hand", "status_id"):
+    Index(f"ix_products_{_name}", items.c[_name], **_PRODUCTS)
+Index(
+    "ix_variants_parent",
+    items.c.parent_id,
+    items.c.item_number,
+    sqlite_where=text("parent_id IS NOT NULL"),
+    postgresql_where=text("parent_id IS NOT NULL"),
+)
 
 events = Table(
     "events",

@@ -182,8 +182,10 @@ class Inventory:
     def view_count(self, query: queries.UnitQuery) -> int:
         return self.db.read(lambda c: queries.count(c, query))
 
-    def view_page(self, query: queries.UnitQuery, offset: int, limit: int) -> list[tuple]:
-        return self.db.read(lambda c: queries.page_rows(c, query, offset, limit))
+    def view_page(
+        self, query: queries.UnitQuery, offset: int, limit: int, total: int | None = None
+    ) -> list[tuple]:
+        return self.db.read(lambda c: queries.page_rows(c, query, offset, limit, total))
 
     def view_rows(self, ids: Sequence[int]) -> dict[int, tuple]:
         return self.db.read(lambda c: queries.rows_by_id(c, list(ids)))

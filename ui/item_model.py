@@ -166,7 +166,7 @@ class ItemTableModel(QAbstractTableModel):
         page = row // PAGE_SIZE
         rows = self._pages.get(page)
         if rows is None:
-            rows = self.state.inventory.view_page(self.query, page * PAGE_SIZE, PAGE_SIZE)
+            rows = self.state.inventory.view_page(self.query, page * PAGE_SIZE, PAGE_SIZE, self._count)
             self._pages[page] = rows
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)

@@ -19,7 +19,8 @@ from sqlalchemy import Connection, bindparam, select
 
 from desktop_app.catalog import format_options, parse_options
 from desktop_app.csvio import values as cv
-from desktop_app.csvio.formats import Layout, RowInput, detect_layout, rows_for
+from desktop_app.csvio.bulk import SIMPLE_FIELDS, BulkStage, RawChunk, is_structurally_simple
+from desktop_app.csvio.formats import STOREFRONT, Layout, RowInput, detect_layout, rows_for
 from desktop_app.csvio.reader import SheetReader
 from desktop_app.db import Database
 from desktop_app.errors import InventoryError
@@ -27,7 +28,7 @@ from desktop_app.ledger import Ledger, Unit, load_statuses
 from desktop_app.schema import FOLLOWED_FIELDS, items, statuses
 from desktop_app.settings import get_store_row
 
-CHUNK_ROWS = 2000
+CHUNK_ROWS = 20000
 TEXT_FIELDS = ("item_number", "name", "status", "parent", "options")
 INT_MINIMUM = {
     "item_id": 1,
@@ -134,8 +135,12 @@ def import_file(
     progress: Callable[[float], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     collect_changes: bool = False,
+    set_based: bool = True,
 ) -> ImportSummary:
-    """Import a product file; refused (``ImportRefused`` carrying the summary) if any row is invalid."""
+    """Import a product file; refused (``ImportRefused`` carrying the summary) if any row is invalid.
+
+    ``set_based=False`` takes every row through the row-by-row path (the tests compare the two).
+    """
     name = Path(path).name
 
     def rows(summary: ImportSummary) -> Iterator[tuple[list[RowInput], float]]:
@@ -147,6 +152,11 @@ def import_file(
                 reader.delimiter,
             )
             summary.ignored_columns, summary.used_columns = layout.ignored, layout.used
+            if set_based and layout.format == STOREFRONT and set(layout.columns) <= SIMPLE_FIELDS:
+                # A stock file (keys, counts, statuses): rows stay raw until one needs the row-by-row path.
+                for chunk in _chunks(iter(reader), CHUNK_ROWS):
+                    yield RawChunk(layout, chunk), reader.progress
+                return
             for chunk in _chunks(rows_for(layout, reader), CHUNK_ROWS):
                 yield chunk, reader.progress
         finally:
@@ -166,6 +176,7 @@ def import_file(
         progress=progress,
         cancelled=cancelled,
         collect_changes=collect_changes,
+        set_based=set_based,
     )
 
 
@@ -199,6 +210,7 @@ def apply_rows(
         progress=None,
         cancelled=None,
         collect_changes=collect_changes,
+        set_based=False,
     )
 
 
@@ -216,6 +228,7 @@ def _run(
     progress: Callable[[float], None] | None,
     cancelled: Callable[[], bool] | None,
     collect_changes: bool,
+    set_based: bool,
 ) -> ImportSummary:
     def run(conn: Connection) -> ImportSummary:
         summary = dataclasses.replace(
@@ -225,7 +238,16 @@ def _run(
             created_statuses=[],
             changes=[] if collect_changes else None,
         )
-        job = _Import(conn, db.who, summary, store=store, update_only=update_only, cause=cause, note=note)
+        job = _Import(
+            conn,
+            db.who,
+            summary,
+            store=store,
+            update_only=update_only,
+            cause=cause,
+            note=note,
+            set_based=set_based,
+        )
         for chunk, done in chunks(summary):
             job.apply(chunk)
             if progress:
@@ -302,7 +324,8 @@ class _Import:
         store: str | None,
         update_only: bool,
         cause: str,
-        note: str,
+        note: str | None,
+        set_based: bool = True,
     ) -> None:
         self.conn = conn
         self.summary = summary
@@ -311,6 +334,7 @@ class _Import:
         self.ledger = Ledger(conn, cause=cause, who=who, store_id=store_id, note=note)
         self.status_ids = {s.name.lower(): s.id for s in self.ledger.statuses.values()}
         self.seen = _LineMarks()
+        self.bulk = BulkStage(self) if set_based else None
         self._plain_updates: dict[tuple[str, ...], list[dict]] = {}
         self._follow_updates: list[tuple[int, dict]] = []
         self._by_pk: dict[int, dict] = {}
@@ -318,9 +342,39 @@ class _Import:
         self._by_storefront_id: dict[int, dict | None] = {}
 
     # -- per chunk --------------------------------------------------------------------------------
-    def apply(self, chunk: list[RowInput]) -> None:
-        self._prefetch(chunk)
-        for row in chunk:
+    def apply(self, chunk: list[RowInput] | RawChunk) -> None:
+        """Rows that only set counts or the status of existing units go set-based; the rest row by row."""
+        if isinstance(chunk, RawChunk):
+            self._apply_rows(self.bulk.stage_raw(chunk))
+            self.bulk.apply()
+            return
+        general = chunk
+        if self.bulk is not None:
+            general, simple = [], []
+            for row in chunk:
+                if is_structurally_simple(row):
+                    self.summary.rows += 1
+                    try:
+                        values = self._parse(row)
+                        if values.get("status"):
+                            values["status_id"] = self._status_id(row, values["status"], row.column("status"))
+                        simple.append((row, values))
+                    except _RowRefused as refused:
+                        self.summary.rejected.extend(refused.errors)
+                else:
+                    general.append(row)
+            if simple:
+                returned = self.bulk.stage(simple)
+                self.summary.rows -= len(returned)
+                general = sorted(general + returned, key=lambda r: r.line)
+        self._apply_rows(general)
+        if self.bulk is not None:
+            self.bulk.apply()
+
+    def _apply_rows(self, general: list[RowInput]) -> None:
+        """The row-by-row path."""
+        self._prefetch(general)
+        for row in general:
             if not row.implied:
                 self.summary.rows += 1
             try:
@@ -332,8 +386,12 @@ class _Import:
                 setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
         self._flush()
 
+    def error(self, line: int, column: str, reason: str) -> RowError:
+        return RowError(line, column, reason)
+
     def finish(self) -> None:
         self._flush()
+        self.summary.rejected.sort(key=lambda e: e.line)  # the set-based path reports its rows last
         self.summary.status_changes = self.ledger.status_changes
         self.summary.batch = self.ledger.event_id
 

@@ -88,9 +88,10 @@ class SheetReader:
             self.delimiter = detect_delimiter(first_line)
             reader = csv.reader(_chain(first_line, text), delimiter=self.delimiter)
             start = 1
-            for row in reader:
-                self._position = raw.tell() / self.size
-                if any(cell.strip() for cell in row):
+            for count, row in enumerate(reader):
+                if not count % 1024:
+                    self._position = raw.tell() / self.size
+                if "".join(row).strip():  # a blank line is not a row
                     yield start, row
                 start = reader.line_num + 1
         self._position = 1.0
