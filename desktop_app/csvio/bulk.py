@@ -92,6 +92,7 @@ class BulkStage:
         self.conn.exec_driver_sql(f"DELETE FROM {STAGE}")
         self.staged: dict[int, RowInput | list[str]] = {}
         self.layout: Layout | None = None
+        self.deferred: list[tuple[RowInput, int]] = []  # duplicates, reported once the chunk's claims settle
 
     def _row(self, line: int) -> RowInput:
         row = self.staged[line]
@@ -181,28 +182,53 @@ class BulkStage:
         returned = [self._row(line) for line in lines]
         for line in lines:
             del self.staged[line]
+        self._refuse_variant_sums()  # a refused row claims no item (as in the row-by-row path)
+        self._mark_seen()
         return returned
+
+    def _mark_seen(self) -> None:
+        """Claim each staged row's item for its line; a later row for a claimed item is a duplicate.
+
+        Its error is written after the chunk's row-by-row rows ran, since one of those, earlier in the
+        file, may take the claim over (``give_up``): the message then names the line that really came first.
+        """
+        job = self.job
+        rejected_lines = []
+        for line, item in self.conn.exec_driver_sql(
+            f"SELECT line, item FROM {STAGE} ORDER BY line"
+        ).fetchall():
+            first = job.seen.get(item)
+            if first and first != line:
+                self.deferred.append((self._row(line), item))
+                rejected_lines.append(line)
+            else:
+                job.seen.set(item, line)
+        self._drop(rejected_lines)
+
+    def _duplicate(self, line: int, other: int, row: RowInput | None = None) -> None:
+        row = row or self._row(line)
+        column = row.column("item_id") if row.text("item_id") else row.column("item_number")
+        key = row.text("item_id") or row.text("item_number")
+        self.job.summary.rejected.append(self.job.error(line, column, f"'{key}' is also on line {other}"))
+
+    def owns(self, line: int) -> bool:
+        return line in self.staged
+
+    def give_up(self, line: int, earlier: int) -> None:
+        """A row-by-row row earlier in the file names the same item: this staged row is the duplicate."""
+        self._duplicate(line, earlier)
+        self._drop([line])
 
     # -- applying --------------------------------------------------------------------------------------------
     def apply(self) -> None:
         """Check, decide and write everything staged; update the import's summary."""
         job = self.job
         summary = job.summary
+        for row, item in self.deferred:
+            self._duplicate(row.line, job.seen.get(item), row)
+        self.deferred.clear()
         if not self.staged:
             return
-        rejected_lines = []
-        for line, item in self._sql(f"SELECT line, item FROM {STAGE} ORDER BY line").all():
-            first = job.seen.get(item)
-            if first:
-                row = self._row(line)
-                column = row.column("item_id") if row.text("item_id") else row.column("item_number")
-                key = row.text("item_id") or row.text("item_number")
-                summary.rejected.append(job.error(line, column, f"'{key}' is also on line {first}"))
-                rejected_lines.append(line)
-            else:
-                job.seen.set(item, line)
-        self._drop(rejected_lines)
-        self._refuse_variant_sums()
         store = job.ledger.rules
         defaults = store or rules.StoreRules(False, None, None, None, None)
         self._sql(

@@ -485,6 +485,9 @@ class _Import:
         record, key_column, key = self._match(row, values)
         if record is not None:
             first = self.seen.get(record["id"])
+            if first and first > row.line and self.bulk is not None and self.bulk.owns(first):
+                self.bulk.give_up(first, row.line)  # the later, staged row is the duplicate
+                first = 0
             if first:
                 raise _RowRefused([RowError(row.line, key_column, f"'{key}' is also on line {first}")])
             outcome = self._update(row, values, record)
