@@ -88,6 +88,7 @@ class InventoryGridModel(ItemTableModel):
         super().__init__(state, UnitQuery(scope="units", sort="item_number"), GRID_COLUMNS, parent)
         self.undo_stack = QUndoStack(self)
         self.pending: dict[tuple[int, str], str] = {}
+        self._keys_of: dict[int, set[str]] = {}  # item id -> its pending fields
         self.invalid: dict[tuple[int, str], str] = {}
         self.loaded_version: dict[int, int] = {}
         self.row_cache: dict[int, tuple] = {}  # rows with pending edits, as loaded
@@ -204,32 +205,35 @@ class InventoryGridModel(ItemTableModel):
     def _set_pending(self, values: dict[tuple[int, str], str | None]) -> None:
         touched = set()
         for cell, value in values.items():
+            keys = self._keys_of.setdefault(cell[0], set())
             if value is None:
                 self.pending.pop(cell, None)
+                keys.discard(cell[1])
             else:
                 self.pending[cell] = value
+                keys.add(cell[1])
             touched.add(cell[0])
         for item_id in touched:
             self._validate_row(item_id)
-            if not any(c[0] == item_id for c in self.pending):
+            if not self._keys_of.get(item_id):
+                self._keys_of.pop(item_id, None)
                 self.row_cache.pop(item_id, None)
                 self.loaded_version.pop(item_id, None)
         self._repaint()
         self.pending_changed.emit()
 
     def _validate_row(self, item_id: int) -> None:
-        for key in list(k for (i, k) in self.invalid if i == item_id):
+        for key in EDITABLE:
             self.invalid.pop((item_id, key), None)
         row = self.row_cache.get(item_id)
         if row is None:
             return
         values = {}
-        for (i, key), text in self.pending.items():
-            if i != item_id:
-                continue
+        for key in self._keys_of.get(item_id, ()):
+            text = self.pending[(item_id, key)]
             reason = self._check(key, text)
             if reason:
-                self.invalid[(i, key)] = reason
+                self.invalid[(item_id, key)] = reason
             else:
                 values[key] = text
         limits = {}
@@ -267,6 +271,7 @@ class InventoryGridModel(ItemTableModel):
     def forget_pending(self) -> None:
         """After applying: nothing is pending, and there is nothing to undo in the grid."""
         self.pending.clear()
+        self._keys_of.clear()
         self.invalid.clear()
         self.row_cache.clear()
         self.loaded_version.clear()

@@ -30,7 +30,7 @@ _CREATE = f"""CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} (
     line INTEGER PRIMARY KEY, sid INTEGER, num VARCHAR(200), hand INTEGER, ord INTEGER, req INTEGER,
     item INTEGER, parent INTEGER, uvi INTEGER, disc INTEGER, noninv INTEGER, back INTEGER,
     old_hand INTEGER, old_ord INTEGER, old_status INTEGER, new_hand INTEGER, new_ord INTEGER,
-    new_status INTEGER, rule VARCHAR(30), label VARCHAR(200))"""
+    new_status INTEGER, rule VARCHAR(30), label VARCHAR(200), pk INTEGER, ver INTEGER, cur_ver INTEGER)"""
 
 # The rules of SPEC section 2, in SQL; each branch is the branch of the same name in rules.decide_status.
 _RULE = f"""CASE
@@ -48,7 +48,7 @@ _NEW_STATUS = f"""CASE {_RULE}
 # A rule that leaves the status as it is changed nothing: no status history for it.
 _RULE_IF_CHANGED = f"CASE WHEN ({_NEW_STATUS}) = old_status THEN NULL ELSE {_RULE} END"
 _CHANGED = "(new_hand <> old_hand OR new_ord <> old_ord OR new_status <> old_status)"
-_FILL = f"""item = i.id, parent = i.parent_id, old_hand = i.on_hand, old_ord = i.on_order,
+_FILL = f"""item = i.id, cur_ver = i.version, parent = i.parent_id, old_hand = i.on_hand, old_ord = i.on_order,
     old_status = i.status_id, new_hand = COALESCE({STAGE}.hand, i.on_hand), new_ord = COALESCE({STAGE}.ord, i.on_order),
     uvi = CASE WHEN i.use_variant_inventory THEN 1 ELSE 0 END, disc = CASE WHEN i.discontinued THEN 1 ELSE 0 END,
     noninv = CASE WHEN i.non_inventory THEN 1 ELSE 0 END,
@@ -76,7 +76,7 @@ def row_input(layout: Layout, line: int, cells: list[str]) -> RowInput:
 
 def is_structurally_simple(row: RowInput) -> bool:
     """Could this row be set-based? (Whether its item exists is found out in SQL.)"""
-    if row.error or row.implied or row.pk is not None:
+    if row.error or row.implied:
         return False
     return all(name in SIMPLE_FIELDS or not text.strip() for name, (text, _) in row.cells.items())
 
@@ -116,6 +116,8 @@ class BulkStage:
                     values.get("on_hand"),
                     values.get("on_order"),
                     values.get("status_id"),
+                    row.pk,
+                    row.version,
                 )
             )
             self.staged[row.line] = row
@@ -152,7 +154,7 @@ class BulkStage:
                 req = status_ids.get((text[1:] if text.startswith("'") else text).lower())
                 simple = req is not None
             if simple and (sid is not None or num is not None):
-                tuples.append((line, sid, num, hand, ord_, req))
+                tuples.append((line, sid, num, hand, ord_, req, None, None))
                 self.staged[line] = cells
             else:
                 general.append(row_input(layout, line, cells))
@@ -166,14 +168,20 @@ class BulkStage:
             return []
         mark = "?" if self.qmark else "%s"
         self.conn.exec_driver_sql(
-            f"INSERT INTO {STAGE} (line, sid, num, hand, ord, req) VALUES ({', '.join([mark] * 6)})", tuples
+            f"INSERT INTO {STAGE} (line, sid, num, hand, ord, req, pk, ver) VALUES ({', '.join([mark] * 8)})",
+            tuples,
         )
         # Find each row's item: by ItemID where given (and then its item number must be the row's), else by
         # item number; anything else (a new item, a rename, an ItemID to take) is for the row-by-row path.
         # Finding it reads (on a server: after locking) everything the rules need, in the same statement.
-        by_id = f"{STAGE}.sid IS NOT NULL AND i.item_id = {STAGE}.sid AND ({STAGE}.num IS NULL OR i.item_number = {STAGE}.num)"
-        by_number = f"{STAGE}.sid IS NULL AND i.item_number = {STAGE}.num"
-        for match in (by_id, by_number):
+        # (The grid names its rows by row id, with the version it loaded.)
+        by_pk = f"{STAGE}.pk IS NOT NULL AND i.id = {STAGE}.pk"
+        by_id = (
+            f"{STAGE}.pk IS NULL AND {STAGE}.sid IS NOT NULL AND i.item_id = {STAGE}.sid "
+            f"AND ({STAGE}.num IS NULL OR i.item_number = {STAGE}.num)"
+        )
+        by_number = f"{STAGE}.pk IS NULL AND {STAGE}.sid IS NULL AND i.item_number = {STAGE}.num"
+        for match in (by_pk, by_id, by_number):
             if self.conn.dialect.name != "sqlite":
                 self._sql(f"SELECT i.id FROM items i JOIN {STAGE} ON {match} ORDER BY i.id FOR UPDATE OF i")
             self._sql(f"UPDATE {STAGE} SET {_FILL} FROM items i WHERE {match}")
@@ -182,6 +190,7 @@ class BulkStage:
         returned = [self._row(line) for line in lines]
         for line in lines:
             del self.staged[line]
+        self._refuse_stale()
         self._refuse_variant_sums()  # a refused row claims no item (as in the row-by-row path)
         self._mark_seen()
         return returned
@@ -259,6 +268,20 @@ class BulkStage:
             self._sql(f"DELETE FROM {STAGE} WHERE line IN ({', '.join(str(int(n)) for n in part)})")
             for line in part:
                 self.staged.pop(line, None)
+
+    def _refuse_stale(self) -> None:
+        """A grid row whose item changed after the grid loaded it is a conflict, never an overwrite."""
+        from desktop_app.csvio.importer import STALE
+
+        stale = [
+            line
+            for (line,) in self._sql(
+                f"SELECT line FROM {STAGE} WHERE ver IS NOT NULL AND ver <> cur_ver ORDER BY line"
+            )
+        ]
+        for line in stale:
+            self.job.summary.rejected.append(self.job.error(line, "Item", STALE))
+        self._drop(stale)
 
     def _refuse_variant_sums(self) -> None:
         """A product using variant inventory: its counts are sums, not values a row may set."""

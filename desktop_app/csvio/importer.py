@@ -210,7 +210,7 @@ def apply_rows(
         progress=None,
         cancelled=None,
         collect_changes=collect_changes,
-        set_based=False,
+        set_based=True,
     )
 
 
@@ -288,7 +288,7 @@ def _chunks(rows: Iterable[RowInput], size: int) -> Iterator[list[RowInput]]:
         yield chunk
 
 
-_STALE = "changed by someone else since you loaded it; reload and choose which values to keep"
+STALE = "changed by someone else since you loaded it; reload and choose which values to keep"
 
 
 def _label(record: dict) -> str:
@@ -511,7 +511,7 @@ class _Import:
             if record is None:
                 raise _RowRefused([RowError(row.line, "Item", "this item no longer exists")])
             if row.version is not None and record["version"] != row.version:
-                raise _RowRefused([RowError(row.line, "Item", _STALE)])
+                raise _RowRefused([RowError(row.line, "Item", STALE)])
             return record, "Item", _label(record)
         item_id, number = values.get("item_id"), values.get("item_number")
         if item_id is None and number is None:

@@ -49,9 +49,11 @@ def outcome(inv: Inventory) -> dict:
             item = inv.item(number)
         except Exception:  # noqa: BLE001 - an item this file did not create
             continue
+        # The item's own entries (across items, the rows of one batch have no order that means anything).
         history = [
             (h.kind, h.quantity, h.delta, h.after, h.from_status, h.to_status, h.rule, h.cause, h.store)
             for h in inv.history(number)
+            if h.item_number == number
         ]
         state[number] = (item.on_hand, item.on_order, item.status, history)
     return state
