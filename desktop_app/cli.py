@@ -163,6 +163,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub(batch, "list", "list recent batches and events")
     sub(batch, "revert", "undo a batch with compensating movements").add_argument("batch")
+
+    database = commands.add_parser("db", help="the database itself").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    sub(database, "upgrade", "create or upgrade the schema (done on every open anyway)")
+    roles = sub(database, "roles", "PostgreSQL: create an owner and a staff role with the server's GRANTs")
+    roles.add_argument("--owner", default="inventory_owner")
+    roles.add_argument("--staff", default="inventory_staff")
+    roles.add_argument("--owner-password")
+    roles.add_argument("--staff-password")
     return parser
 
 
@@ -341,6 +351,19 @@ def run_command(args: argparse.Namespace) -> object:
             return [{**b, "at": b["at"].isoformat() if b["at"] else None} for b in inventory.batches()]
         result = inventory.revert_batch(_int(args.batch, "batch"))
         return {"batch": result.batch, "status_changes": [c.as_json() for c in result.status_changes]}
+    if command == "db":
+        if action == "upgrade":
+            return {"database": inventory.db.display_name, "revision": inventory.db.schema_revision()}
+        from desktop_app.roles import create_roles
+
+        passwords = create_roles(
+            inventory.db,
+            owner=args.owner,
+            staff=args.staff,
+            owner_password=args.owner_password,
+            staff_password=args.staff_password,
+        )
+        return {"roles": [{"role": name, "password": pw} for name, pw in passwords.items()]}
     raise Refused(f"Unknown command {command}")
 
 

@@ -154,4 +154,10 @@ def render(args: argparse.Namespace, result: object) -> str:
                 ]
             )
         return _table(rows, ["At (UTC)", "Item", "Change", "Cause", "Store", "Order"])
+    if command == "db" and action == "roles":
+        return "\n".join(f"role {r['role']}: password {r['password']}" for r in result["roles"]) + (
+            "\nStaff may change stock, items and orders; only owners change store settings and statuses."
+        )
+    if command == "db":
+        return f"{result['database']} is at schema revision {result['revision']}"
     return str(result)

@@ -34,6 +34,7 @@ ENV_VAR = "INVENTORY_EDITOR_DB"
 SCHEMA_REVISION = "0002"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_S = 60
+CHANNEL = "inventory_changes"  # PostgreSQL LISTEN/NOTIFY channel for "something changed"
 RETRY_ATTEMPTS = 6
 # SQLSTATEs worth retrying: serialization failure, deadlock.
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}
@@ -120,8 +121,17 @@ class Database:
         for attempt in range(1, RETRY_ATTEMPTS + 1):
             try:
                 with self.connect(write=True) as conn:
-                    return fn(conn)
+                    result = fn(conn)
+                    if not self.is_sqlite:
+                        # Delivered at commit: other workstations refresh their open tables.
+                        conn.exec_driver_sql(f"NOTIFY {CHANNEL}")
+                    return result
             except DBAPIError as exc:
+                if _sqlstate(exc) == "42501":
+                    raise InventoryError(
+                        "The server refused this change: your database role may not make it "
+                        f"({str(exc.orig).strip().splitlines()[0]}). Ask an owner.",
+                    ) from exc
                 if not _retryable(exc):
                     raise
                 if attempt == RETRY_ATTEMPTS:
@@ -178,8 +188,11 @@ def _sqlite_on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+
+
 def _retryable(exc: DBAPIError) -> bool:
-    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-    if sqlstate in _RETRYABLE_SQLSTATES:
+    if _sqlstate(exc) in _RETRYABLE_SQLSTATES:
         return True
     return "database is locked" in str(exc.orig)

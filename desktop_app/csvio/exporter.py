@@ -1,7 +1,8 @@
 """Product export in the storefront's columns (ItemID included) or as a Shopify product CSV.
 
 The rows stream from one read transaction straight into a temporary file that replaces the target only
-when complete; a product is followed by its variants, so the file imports back with no change.
+when complete; a product is followed by its variants, so the file imports back with no change. For the
+storefront format the database formats every cell, so rows go from the cursor to the file untouched.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
+from collections import namedtuple
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, func, select
 
 from desktop_app.catalog import parse_options
 from desktop_app.csvio import values as cv
@@ -23,6 +25,11 @@ from desktop_app.schema import items, statuses
 
 FORMATS = (STOREFRONT, SHOPIFY)
 _FETCH = 5000
+_Row = namedtuple(
+    "_Row",
+    "id parent_id item_id item_number name status_id on_hand on_order min_qty max_qty multiple_qty discontinued "
+    "non_inventory eta_date low_stock_qty low_stock_warning use_variant_inventory options parent_number",
+)
 
 
 def export_file(
@@ -43,15 +50,16 @@ def export_file(
     def run(conn: Connection) -> int:
         total = conn.execute(select(func.count()).select_from(items)).scalar_one() or 1
         fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent)
+        count = 0
         try:
             with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
                 writer = csv.writer(f)
-                rows = _storefront_rows(conn) if format == STOREFRONT else _shopify_rows(conn)
                 writer.writerow(STOREFRONT_HEADER if format == STOREFRONT else SHOPIFY_HEADER)
-                count = 0
-                for count, row in enumerate(rows, start=1):  # noqa: B007 - count is the result
-                    writer.writerow(row)
-                    if progress and count % _FETCH == 0:
+                batches = _storefront_batches(conn) if format == STOREFRONT else _batched(_shopify_rows(conn))
+                for batch in batches:
+                    writer.writerows(batch)
+                    count += len(batch)
+                    if progress:
                         progress(count / total)
             os.replace(tmp, target)
         except BaseException:
@@ -67,48 +75,75 @@ def export_file(
         raise InventoryError(f"Cannot write {target}: {exc.strerror or exc}") from None
 
 
-def _ordered(conn: Connection):
-    parent = items.alias("parent")
-    stmt = (
-        select(items, statuses.c.name.label("status_name"), parent.c.item_number.label("parent_number"))
-        .join(statuses, statuses.c.id == items.c.status_id)
-        .outerjoin(parent, parent.c.id == items.c.parent_id)
-        .order_by(
-            func.coalesce(items.c.parent_id, items.c.id),
-            case((items.c.parent_id.is_(None), 0), else_=1),
-            items.c.id,
-        )
+# Products in id order, each followed by its variants (a variant is always newer than its product); the
+# (COALESCE(parent_id, id), id) index of migration 0002 hands the rows over in this order, no sorting.
+_FAMILY_ORDER = "ORDER BY COALESCE(i.parent_id, i.id), i.id"
+_ORDERED = f"""SELECT i.id, i.parent_id, i.item_id, i.item_number, i.name, i.status_id, i.on_hand, i.on_order,
+       i.min_qty, i.max_qty, i.multiple_qty, i.discontinued, i.non_inventory, i.eta_date, i.low_stock_qty,
+       i.low_stock_warning, i.use_variant_inventory, i.options, p.item_number
+FROM items i LEFT JOIN items p ON p.id = i.parent_id {_FAMILY_ORDER}"""
+
+
+def _guarded(column: str) -> str:
+    """SQL for ``values.quote_text``: a cell a spreadsheet could take for a formula gets one apostrophe.
+
+    ({CHR} is the dialect's character function: ``char`` in SQLite, ``chr`` in PostgreSQL.)"""
+    leads = ", ".join(f"{{CHR}}({ord(c)})" for c in cv.FORMULA_LEADS)
+    return f"CASE WHEN SUBSTR({column}, 1, 1) IN ({leads}) THEN {{CHR}}(39) || {column} ELSE {column} END"
+
+
+def _yes(column: str) -> str:
+    return f"CASE WHEN {column} THEN 'True' ELSE 'False' END"
+
+
+# A product with variants exports empty counts: they are its variants' sums, not values to import back.
+_STOREFRONT = f"""SELECT i.item_id, {_guarded("i.item_number")}, {_guarded("i.name")}, {_guarded("s.name")},
+       CASE WHEN i.use_variant_inventory THEN NULL ELSE i.on_hand END,
+       CASE WHEN i.use_variant_inventory THEN NULL ELSE i.on_order END,
+       i.min_qty, i.max_qty, i.multiple_qty, {_yes("i.discontinued")}, {_yes("i.non_inventory")}, i.eta_date,
+       i.low_stock_qty, {_yes("i.low_stock_warning")}, {_guarded("p.item_number")}, {_guarded("i.options")}
+FROM items i JOIN statuses s ON s.id = i.status_id LEFT JOIN items p ON p.id = i.parent_id {_FAMILY_ORDER}"""
+
+
+def _cursor_batches(conn: Connection, sql: str) -> Iterator[list[tuple]]:
+    """Plain tuples straight from the driver, a batch at a time (a server-side cursor on PostgreSQL)."""
+    dbapi = conn.connection.dbapi_connection
+    cursor = dbapi.cursor() if conn.dialect.name == "sqlite" else dbapi.cursor(name="inventory_export")
+    try:
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(_FETCH):
+            yield batch
+    finally:
+        cursor.close()
+
+
+def _storefront_batches(conn: Connection) -> Iterator[list[tuple]]:
+    return _cursor_batches(
+        conn, _STOREFRONT.replace("{CHR}", "char" if conn.dialect.name == "sqlite" else "chr")
     )
-    return conn.execution_options(yield_per=_FETCH).execute(stmt)
 
 
-def _storefront_rows(conn: Connection) -> Iterator[list[str]]:
-    for r in _ordered(conn):
-        sums = r.use_variant_inventory  # its counts are its variants' sums: not a value to import back
-        yield [
-            "" if r.item_id is None else str(r.item_id),
-            cv.quote_text(r.item_number),
-            cv.quote_text(r.name),
-            cv.quote_text(r.status_name),
-            "" if sums else str(r.on_hand),
-            "" if sums else str(r.on_order),
-            str(r.min_qty),
-            str(r.max_qty),
-            str(r.multiple_qty),
-            cv.format_bool(r.discontinued),
-            cv.format_bool(r.non_inventory),
-            cv.format_date(r.eta_date),
-            str(r.low_stock_qty),
-            cv.format_bool(r.low_stock_warning),
-            cv.quote_text(r.parent_number),
-            cv.quote_text(r.options),
-        ]
+def _ordered(conn: Connection) -> Iterator[tuple]:
+    for batch in _cursor_batches(conn, _ORDERED):
+        yield from batch
+
+
+def _batched(rows: Iterator[list[str]]) -> Iterator[list[list[str]]]:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= _FETCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _shopify_rows(conn: Connection) -> Iterator[list[str]]:
     back_order = {sid for sid, flag in conn.execute(select(statuses.c.id, statuses.c.back_order)) if flag}
     handle, first_variant = None, False
-    for r in _ordered(conn):
+    for values in _ordered(conn):
+        r = _Row(*values)
         policy = "continue" if r.status_id in back_order else "deny"
         if r.parent_id is None:
             handle = r.item_number or (f"item-{r.item_id}" if r.item_id is not None else f"item-{r.id}")

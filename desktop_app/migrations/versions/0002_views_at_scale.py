@@ -53,6 +53,8 @@ def upgrade() -> None:
     for column in PRODUCT_COLUMNS:
         op.create_index(f"ix_products_{column}", "items", [column], **PRODUCTS)
     op.create_index("ix_variants_parent", "items", ["parent_id", "item_number"], **VARIANTS)
+    # The export's order: each product followed by its variants.
+    op.create_index("ix_items_family", "items", [sa.text("(COALESCE(parent_id, id))"), "id"])
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "CREATE VIRTUAL TABLE items_fts USING fts5(item_number, name, content='items', "
@@ -74,6 +76,7 @@ def downgrade() -> None:
     for column in PRODUCT_COLUMNS:
         op.drop_index(f"ix_products_{column}", table_name="items")
     op.drop_index("ix_variants_parent", table_name="items")
+    op.drop_index("ix_items_family", table_name="items")
     op.create_index("ix_items_on_hand", "items", ["on_hand"])
     op.create_index("ix_items_name", "items", ["name"])
     op.create_index("ix_items_parent_id", "items", ["parent_id"])

@@ -1,0 +1,95 @@
+"""Who may do what on a shared PostgreSQL database, enforced by the server's own GRANTs.
+
+Owners change everything. Staff change stock, items and orders (and the history those write) but not store
+settings or statuses: the server refuses, whatever a client tries. The editor reads the connected role's
+privileges to grey out what it may not do, with a tooltip saying why.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from desktop_app.db import Database
+from desktop_app.errors import InventoryError
+
+# Tables staff write; everything else is read-only for them.
+STAFF_WRITES = ("items", "orders", "order_lines", "events", "movements", "status_changes")
+ALL_TABLES = (*STAFF_WRITES, "stores", "statuses", "alembic_version")
+
+
+@dataclass(frozen=True)
+class Permissions:
+    role: str
+    change_settings: bool = True
+    change_statuses: bool = True
+
+    def why_not(self, what: str) -> str:
+        return f"Your database role '{self.role}' may not change {what}; ask an owner."
+
+
+def permissions(db: Database) -> Permissions:
+    """What the connected role may change (everything, on a SQLite file)."""
+    if db.is_sqlite:
+        return Permissions(role=db.who)
+
+    def read(conn):
+        role = conn.execute(text("SELECT current_user")).scalar_one()
+        settings = conn.execute(text("SELECT has_table_privilege('stores', 'UPDATE')")).scalar_one()
+        statuses = conn.execute(text("SELECT has_table_privilege('statuses', 'INSERT')")).scalar_one()
+        return Permissions(role=role, change_settings=bool(settings), change_statuses=bool(statuses))
+
+    return db.read(read)
+
+
+def create_roles(
+    db: Database,
+    *,
+    owner: str = "inventory_owner",
+    staff: str = "inventory_staff",
+    owner_password: str | None = None,
+    staff_password: str | None = None,
+) -> dict[str, str]:
+    """Create (or update) the owner and staff login roles with their GRANTs; returns the passwords set."""
+    if db.is_sqlite:
+        raise InventoryError(
+            "Roles belong to a shared PostgreSQL database; a SQLite file has no server to "
+            "enforce them (use --db postgresql://…)"
+        )
+    for name in (owner, staff):
+        if not name.replace("_", "").isalnum():
+            raise InventoryError(f"'{name}' is not a plain role name (letters, digits and _)")
+    passwords = {
+        owner: owner_password or secrets.token_urlsafe(12),
+        staff: staff_password or secrets.token_urlsafe(12),
+    }
+
+    def run(conn) -> dict[str, str]:
+        database = conn.execute(text("SELECT current_database()")).scalar_one()
+        for name, password in passwords.items():
+            exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first()
+            verb = "ALTER" if exists else "CREATE"
+            quoted = password.replace("'", "''")
+            conn.exec_driver_sql(f"{verb} ROLE {name} LOGIN PASSWORD '{quoted}'")
+            conn.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO {name}')
+            conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {name}")
+            conn.exec_driver_sql(f"REVOKE ALL ON {', '.join(ALL_TABLES)} FROM {name}")
+            conn.exec_driver_sql(f"GRANT SELECT ON {', '.join(ALL_TABLES)} TO {name}")
+            conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {name}")
+        conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(ALL_TABLES)} TO {owner}")
+        conn.exec_driver_sql(f"GRANT INSERT, UPDATE ON {', '.join(STAFF_WRITES)} TO {staff}")
+        conn.exec_driver_sql(f"GRANT DELETE ON orders, order_lines TO {staff}")
+        return passwords
+
+    try:
+        return db.write(run)
+    except InventoryError:
+        raise
+    except Exception as exc:
+        message = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise InventoryError(
+            f"The server refused to create the roles: {message} (connect as a superuser or "
+            "the database's owner)"
+        ) from None

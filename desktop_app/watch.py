@@ -1,0 +1,60 @@
+"""Noticing other workstations' changes: PostgreSQL LISTEN/NOTIFY, or SQLite's data_version.
+
+``ChangeWatcher.poll()`` is cheap and never blocks; the editor calls it about once a second and refreshes
+its open tables when it answers True.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+
+from sqlalchemy.engine import make_url
+
+from desktop_app.db import CHANNEL, Database
+
+log = logging.getLogger(__name__)
+
+
+class ChangeWatcher:
+    """Tells whether any committed change happened since the last poll (in this or another process)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._sqlite: sqlite3.Connection | None = None
+        self._pg = None
+        self._version = None
+        try:
+            if db.is_sqlite:
+                self._sqlite = sqlite3.connect(make_url(db.url).database, check_same_thread=False)
+                self._version = self._data_version()
+            else:
+                import psycopg
+
+                url = make_url(db.url).set(drivername="postgresql").render_as_string(hide_password=False)
+                self._pg = psycopg.connect(url, autocommit=True)
+                self._pg.execute(f"LISTEN {CHANNEL}")
+        except Exception:  # the editor still works; it only misses live refreshes
+            log.exception("cannot watch %s for changes", db.display_name)
+
+    def _data_version(self) -> int:
+        return self._sqlite.execute("PRAGMA data_version").fetchone()[0]
+
+    def poll(self) -> bool:
+        try:
+            if self._sqlite is not None:
+                version = self._data_version()
+                changed, self._version = version != self._version, version
+                return changed
+            if self._pg is not None:
+                return bool(list(self._pg.notifies(timeout=0, stop_after=1000)))
+        except Exception:
+            log.exception("watching for changes failed")
+        return False
+
+    def close(self) -> None:
+        for conn in (self._sqlite, self._pg):
+            if conn is not None:
+                with contextlib.suppress(Exception):  # closing is best effort
+                    conn.close()
