@@ -11,8 +11,9 @@ from collections.abc import Callable
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.errors import InventoryError
+from desktop_app.errors import Conflict, InventoryError
 from desktop_app.models import Item
+from ui.conflict import keep_mine
 from ui.state import AppState, show_refusal
 
 
@@ -71,19 +72,38 @@ def push(
 
 
 def edit_item(stack: QUndoStack, state: AppState, parent: QWidget | None, item: Item, changes: dict) -> bool:
-    """A manual edit of one product or variant, undoable."""
+    """A manual edit of one product or variant, undoable; a stale edit asks which values to keep."""
     if not changes:
         return False
-    before = {key: getattr(item, key) for key in changes}
     inventory = state.inventory
     ids = [item.id] + ([item.parent_id] if item.parent_id else [])
+    try:
+        inventory.edit_item(item.id, changes, expected_version=item.version)
+    except Conflict:
+        current = inventory.item(item.id)
+        rows = [(key, getattr(item, key), getattr(current, key), value) for key, value in changes.items()]
+        if not keep_mine(parent, f"{item.label}", rows):
+            state.notify(ids)  # show theirs
+            return False
+        item = current  # undo goes back to their values
+        try:
+            inventory.edit_item(item.id, changes, expected_version=current.version)
+        except InventoryError as exc:
+            show_refusal(parent, f"Edit {item.label}", exc)
+            return False
+    except InventoryError as exc:
+        show_refusal(parent, f"Edit {item.label}", exc)
+        return False
+    before = {key: getattr(item, key) for key in changes}
     fields = ", ".join(k.replace("_", " ") for k in changes)
-    return push(
-        stack,
-        state,
-        parent,
-        f"edit {item.label} ({fields})",
-        do=lambda: inventory.edit_item(item.id, changes),
-        undo=lambda: inventory.edit_item(item.id, before),
-        after=lambda: state.notify(ids),
+    state.notify(ids)
+    stack.push(
+        ServiceCommand(
+            f"edit {item.label} ({fields})",
+            lambda: inventory.edit_item(item.id, changes),
+            lambda: inventory.edit_item(item.id, before),
+            lambda: state.notify(ids),
+            parent,
+        )
     )
+    return True

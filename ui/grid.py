@@ -28,10 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.csvio.importer import ImportRefused, apply_rows
+from desktop_app.csvio.importer import STALE, ImportRefused, apply_rows
 from desktop_app.errors import InventoryError
 from ui import look
-from ui.grid_model import CLEARED, InventoryGridModel
+from ui.conflict import keep_mine
+from ui.grid_model import CLEARED, InventoryGridModel, PendingEdit
+from ui.item_model import F
 from ui.state import AppState, show_refusal
 
 NO_STORE = "(none) — counts change, statuses stay"
@@ -390,6 +392,9 @@ class InventoryGridWindow(QMainWindow):
         try:
             return apply_rows(self.state.inventory.db, rows, store=self.selected_store(), dry_run=True)
         except ImportRefused as refused:
+            stale = [lines[e.line] for e in refused.summary.rejected if e.reason == STALE and e.line in lines]
+            if stale and len(stale) == len(refused.summary.rejected):
+                return self._resolve_conflicts(stale)
             details = [
                 f"{self.model.label_of(lines.get(e.line, 0))}: {e.reason}" for e in refused.summary.rejected
             ]
@@ -400,6 +405,35 @@ class InventoryGridWindow(QMainWindow):
             )
         except InventoryError as exc:
             show_refusal(self, "Cannot apply", exc)
+        return None
+
+    def _resolve_conflicts(self, stale: list[int]):
+        """Rows another workstation changed since the grid loaded them: show both values, let the user choose."""
+        model = self.model
+        fresh = self.state.inventory.view_rows(stale)
+        rows = []
+        for item_id in stale:
+            loaded, now = model.row_cache[item_id], fresh.get(item_id)
+            for key in sorted(model._keys_of.get(item_id, ())):
+                rows.append(
+                    (
+                        f"{model.label_of(item_id)} {key}",
+                        model.current_text(loaded, key),
+                        model.current_text(now, key) if now else "(deleted)",
+                        model.pending[(item_id, key)],
+                    )
+                )
+        if keep_mine(self, f"{len(stale)} of the items you edited", rows):
+            for item_id in stale:
+                if item_id in fresh:
+                    model.row_cache[item_id] = fresh[item_id]
+                    model.loaded_version[item_id] = fresh[item_id][F["version"]]
+            return self.preview()
+        dropped = {(item_id, key): None for item_id in stale for key in model._keys_of.get(item_id, ())}
+        model.undo_stack.push(
+            PendingEdit(model, "keep theirs", dropped, {c: model.pending[c] for c in dropped})
+        )
+        model.refresh()
         return None
 
     def apply(self):

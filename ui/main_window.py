@@ -477,7 +477,31 @@ class MainWindow(QMainWindow):
         self.products.refresh()
         self._product_selected(QModelIndex())
         self._update_title()
-        self.statusBar().showMessage(self.state.inventory.db.display_name)
+        self._apply_permissions()
+        rights = self.state.permissions
+        role = "" if rights.change_settings else f"  ·  role {rights.role}: stock, items and orders only"
+        self.statusBar().showMessage(self.state.inventory.db.display_name + role)
+
+    def _apply_permissions(self) -> None:
+        """Grey out what the connected database role may not do, saying why (the server refuses it anyway)."""
+        rights = self.state.permissions
+        for action, allowed, what, tip in (
+            (
+                self.act_store_settings,
+                rights.change_settings,
+                "store settings",
+                "Settings › Catalog › General for each store",
+            ),
+            (
+                self.act_statuses,
+                rights.change_statuses,
+                "product statuses",
+                "Add, edit and delete product statuses",
+            ),
+        ):
+            action.setEnabled(allowed)
+            action.setToolTip(tip if allowed else rights.why_not(what))
+            action.setStatusTip(action.toolTip())
 
     def _update_title(self) -> None:
         name = self.state.inventory.db.display_name

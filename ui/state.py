@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_app.errors import InventoryError
 from desktop_app.models import Status, Store
+from desktop_app.roles import Permissions, permissions
 from desktop_app.service import Inventory
+from desktop_app.watch import ChangeWatcher
+
+WATCH_INTERVAL_MS = 1000  # other workstations' changes show within about a second
 
 
 class AppState(QObject):
@@ -25,14 +29,40 @@ class AppState(QObject):
     stores_changed = Signal()
     current_store_changed = Signal(object)  # store name or None
     database_changed = Signal()
+    external_change = Signal()  # another workstation (or process) committed something
 
-    def __init__(self, inventory: Inventory, parent: QObject | None = None) -> None:
+    def __init__(self, inventory: Inventory, parent: QObject | None = None, *, watch: bool = True) -> None:
         super().__init__(parent)
         self.inventory = inventory
         self.statuses: dict[int, Status] = {}
         self.stores: list[Store] = []
         self.current_store: str | None = None
+        self.permissions: Permissions = permissions(inventory.db)
         self.reload_lists()
+        self.watcher: ChangeWatcher | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(WATCH_INTERVAL_MS)
+        self._timer.timeout.connect(self.poll_changes)
+        if watch:
+            self.watcher = ChangeWatcher(inventory.db)
+            self._timer.start()
+
+    def close(self) -> None:
+        """Stop watching (call from the GUI thread before letting go of this object)."""
+        self._timer.stop()
+        if self.watcher is not None:
+            self.watcher.close()
+            self.watcher = None
+
+    def poll_changes(self) -> bool:
+        """Refresh everything shown if anything was committed since the last look."""
+        if self.watcher is None or not self.watcher.poll():
+            return False
+        self.refresh_statuses()
+        self.refresh_stores()
+        self.notify()
+        self.external_change.emit()
+        return True
 
     # -- lists --------------------------------------------------------------------------------------------------
     def reload_lists(self) -> None:
@@ -68,7 +98,11 @@ class AppState(QObject):
         old = self.inventory
         self.inventory = inventory
         self.current_store = None
+        self.permissions = permissions(inventory.db)
         self.reload_lists()
+        if self.watcher is not None:
+            self.watcher.close()
+            self.watcher = ChangeWatcher(inventory.db)
         if old is not inventory:
             old.db.dispose()
         self.database_changed.emit()

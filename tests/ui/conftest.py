@@ -31,11 +31,13 @@ def window(qtbot, demo, settings):
     from ui.main_window import MainWindow
     from ui.state import AppState
 
-    win = MainWindow(AppState(demo), settings)
+    state = AppState(demo, watch=False)
+    win = MainWindow(state, settings)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    return win
+    yield win
+    state.close()
 
 
 class ModalDriver:

@@ -33,7 +33,7 @@ def grid(qtbot, catalog):
     from ui.grid import InventoryGridWindow
     from ui.state import AppState
 
-    win = InventoryGridWindow(AppState(catalog))
+    win = InventoryGridWindow(AppState(catalog, watch=False))
     win.show()
     qtbot.waitExposed(win)
     yield win
@@ -192,7 +192,7 @@ def _run_wizard(qtbot, state, path, store=None):
 def test_wizard_preview_matches_what_applying_does(qtbot, inventory, fixture):
     from ui.state import AppState
 
-    state = AppState(inventory)
+    state = AppState(inventory, watch=False)
     wizard = _run_wizard(qtbot, state, fixture_path(fixture))
     preview = wizard.preview.result
     assert preview.dry_run and preview.created > 0 and not preview.rejected
@@ -218,7 +218,7 @@ def test_cancelling_a_large_import_half_way_leaves_nothing_changed(qtbot, catalo
         ["ItemNumber", "NumberInStock"],
         [[f"P{n:03d}", "1"] for n in range(60)] + [[f"NEW{n:06d}", "3"] for n in range(20000)],
     )
-    wizard = _run_wizard(qtbot, AppState(catalog), big)
+    wizard = _run_wizard(qtbot, AppState(catalog, watch=False), big)
     wizard.next()
     page = wizard.run_page
     qtbot.waitUntil(lambda: page.progress.value() > 0, timeout=30000)
@@ -227,3 +227,37 @@ def test_cancelling_a_large_import_half_way_leaves_nothing_changed(qtbot, catalo
     assert "cancelled" in page.summary_label.text()
     assert catalog.item("P000").on_hand == 5
     assert catalog.view_count(__import__("desktop_app.queries").queries.UnitQuery()) == 60
+
+
+def test_a_count_an_order_changed_after_loading_is_a_conflict_not_an_overwrite(grid, qtbot, catalog, modal):
+    model = grid.model
+    col = model.column_of("on_hand")
+    model.edit_cells([(3, col, "9"), (4, col, "8")], "edit")
+    catalog.place_order("Main", [("P003", 2)])  # another workstation sells two meanwhile
+    shown = {}
+
+    def theirs(dialog):
+        shown["rows"] = [
+            [dialog.table.item(r, c).text() for c in range(4)] for r in range(dialog.table.rowCount())
+        ]
+        dialog.theirs.click()
+
+    modal.on_next(theirs)
+    assert grid.preview() is None
+    assert shown["rows"] == [["P003 on hand", "5", "3", "9"]]
+    assert (model.item_id(3), "on_hand") not in model.pending and (
+        model.item_id(4),
+        "on_hand",
+    ) in model.pending
+    assert catalog.item("P003").on_hand == 3
+
+    model.edit_cells([(3, col, "9")], "edit")
+    catalog.place_order("Main", [("P003", 1)])
+    modal.on_next(lambda dialog: dialog.mine.click())
+    summary = grid.preview()
+    assert summary is not None and {(c["item"], c["to"]) for c in summary.changes} == {
+        ("P003", 9),
+        ("P004", 8),
+    }
+    grid.apply()
+    assert catalog.item("P003").on_hand == 9
