@@ -8,6 +8,7 @@ Each distinct ``--db PATH`` becomes its own database on the server named by INVE
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -27,10 +28,8 @@ def main() -> int:
             admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
             with psycopg.connect(admin, autocommit=True) as conn:
                 if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-                    try:
+                    with contextlib.suppress(psycopg.errors.DuplicateDatabase):
                         conn.execute(f'CREATE DATABASE "{name}"')
-                    except psycopg.errors.DuplicateDatabase:
-                        pass
             args[index] = server.set(database=name).render_as_string(hide_password=False)
     from desktop_app.cli import main as cli
 
