@@ -55,7 +55,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     inventory = Inventory(str(tmp / "demo.db"))
     load_demo(inventory)
-    state = AppState(inventory)
+    state = AppState(inventory, watch=False)
     window = MainWindow(state, QSettings())
     window.resize(1280, 800)
     window.show()
@@ -182,6 +182,19 @@ def main() -> int:
             break
     shoot(wizard, "import-preview", (860, 600))
     wizard.close()
+
+    from ui.about import AboutDialog, ShortcutsDialog
+    from ui.app import WelcomeDialog
+
+    welcome = WelcomeDialog()
+    shoot(welcome, "welcome")
+    welcome.close()
+    about = AboutDialog(state, window)
+    shoot(about, "about")
+    about.close()
+    shortcuts = ShortcutsDialog(window)
+    shoot(shortcuts, "shortcuts")
+    shortcuts.close()
     window.close()
     inventory.db.dispose()
     return 0

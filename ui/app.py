@@ -8,7 +8,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -40,6 +41,12 @@ def application() -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("Inventory editor")
     app.setApplicationVersion(__version__)
+    import resources
+
+    icon = QIcon()
+    for size in (32, 64, 256):
+        icon.addFile(str(resources.path("icons", f"inventory-editor-{size}.png")))
+    app.setWindowIcon(icon)
     return app
 
 
@@ -244,6 +251,14 @@ def main(db: str | None = None) -> int:
     if import_after_open and hasattr(window, "open_import"):
         window.open_import()
     log.info("editor opened on %s", inventory.db.display_name)
+    if os.environ.get("INVENTORY_EDITOR_SMOKE_TEST"):
+        # The bundle's smoke run: open the window, paint it, report, quit.
+        def report() -> None:
+            window.product_table.viewport().repaint()
+            print(f"main window opened: {window.windowTitle()} ({window.products.rowCount()} products)")
+            app.quit()
+
+        QTimer.singleShot(300, report)
     code = app.exec()
     window.state.inventory.db.dispose()
     return code
