@@ -221,6 +221,8 @@ def edit_item(
     plain = {k: v for k, v in changes.items() if k not in ("status", *COUNT_FIELDS)}
     if "name" in plain:
         plain["name"] = (plain["name"] or "").strip()
+    if "options" in plain:
+        plain["options"] = format_options(parse_options(plain["options"]))
     if "item_number" in plain:
         plain["item_number"] = (plain["item_number"] or "").strip() or None
         if plain["item_number"] is None and (plain.get("item_id", current["item_id"]) is None):

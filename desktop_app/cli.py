@@ -404,8 +404,6 @@ def main(argv: Sequence[str] | None = None, *, gui: Callable[[str | None], int] 
         )
     if as_json:
         print(json.dumps(result, default=str, ensure_ascii=False))
-        if args.command == "order" and args.action == "place" and not isinstance(result, dict):
-            return EXIT_OK
     else:
         text = _text(args, result)
         if text:

@@ -308,7 +308,7 @@ class _LineMarks:
 
     def set(self, pk: int, line: int) -> None:
         if pk >= len(self._lines):
-            self._lines.extend([0] * (max(pk + 1, 2 * len(self._lines)) - len(self._lines)))
+            self._lines.extend(array("l", [0]) * (max(pk + 1, 2 * len(self._lines)) - len(self._lines)))
         self._lines[pk] = line
 
 

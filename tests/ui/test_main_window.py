@@ -221,3 +221,22 @@ def test_window_size_and_columns_are_remembered(window, qtbot, settings):
     qtbot.addWidget(again)
     assert again.product_table.columnWidth(1) == 333
     assert (again.size().width(), again.size().height()) == (760, 540)
+
+
+def test_an_unexpected_error_shows_what_happened_and_where_the_log_is(window, modal, tmp_path, monkeypatch):
+    import sys
+
+    from desktop_app.logs import log_file
+    from ui.app import install_error_dialog
+
+    shown = {}
+    install_error_dialog()
+    modal.on_next(lambda box: (shown.update(text=box.text(), info=box.informativeText()), box.close()))
+    try:
+        raise RuntimeError("disk unplugged")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    assert shown["text"] == "Something went wrong: RuntimeError: disk unplugged"
+    assert str(log_file()) in shown["info"] and "saved before it is safe" in shown["info"]
+    assert window.state.inventory.item("MUG-CER").on_hand == 46  # committed data is untouched
+    sys.excepthook = sys.__excepthook__
