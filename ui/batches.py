@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ui.history import describe
 from ui.state import AppState
+from ui.widgets import read_only_table
 
 
 class BatchesDialog(QDialog):
@@ -28,21 +27,11 @@ class BatchesDialog(QDialog):
         self.setWindowTitle("History by batch")
         self.setObjectName("BatchesDialog")
         self.batches: list[dict] = []
-        self.table = QTableWidget(0, 8)
-        self.table.setHorizontalHeaderLabels(
+        self.table = read_only_table(
             ["Batch", "Cause", "Store", "Order", "Movements", "Status changes", "Who", "When (UTC)"]
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._selected)
-        self.details = QTableWidget(0, 4)
-        self.details.setHorizontalHeaderLabels(["Item", "Change", "Rule", ""])
-        self.details.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.details.verticalHeader().hide()
-        self.details.horizontalHeader().setStretchLastSection(True)
+        self.details = read_only_table(["Item", "Change", "Rule", ""], select_rows=False)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.details)

@@ -7,21 +7,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from ui import look
-
-
-def _show(value) -> str:
-    if value is None or value == "":
-        return "(empty)"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
+from ui.widgets import display_value, read_only_table
 
 
 class ConflictDialog(QDialog):
@@ -41,12 +33,11 @@ class ConflictDialog(QDialog):
             "overwritten. Choose which values to keep."
         )
         intro.setWordWrap(True)
-        self.table = QTableWidget(len(rows), 4)
-        self.table.setHorizontalHeaderLabels(["Field", "When you opened it", "Now (theirs)", "Yours"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table = read_only_table(["Field", "When you opened it", "Now (theirs)", "Yours"], len(rows))
         for r, (field, loaded, now, mine) in enumerate(rows):
-            for c, value in enumerate((field.replace("_", " "), _show(loaded), _show(now), _show(mine))):
+            for c, value in enumerate(
+                (field.replace("_", " "), display_value(loaded), display_value(now), display_value(mine))
+            ):
                 cell = QTableWidgetItem(value)
                 if c == 2 and now != loaded:
                     cell.setBackground(look.LOW_STOCK_BG)

@@ -35,6 +35,7 @@ from ui.conflict import keep_mine
 from ui.grid_model import CLEARED, InventoryGridModel, PendingEdit
 from ui.item_model import F
 from ui.state import AppState, show_refusal
+from ui.widgets import display_value, read_only_table
 
 NO_STORE = "(none) — counts change, statuses stay"
 
@@ -213,7 +214,7 @@ class GridPreviewDialog(QDialog):
     """Every change applying would make, status changes included, before anything is written."""
 
     def __init__(self, summary, store: str | None, parent: QWidget | None = None) -> None:
-        from PySide6.QtWidgets import QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
+        from PySide6.QtWidgets import QDialogButtonBox, QTableWidgetItem, QVBoxLayout
 
         super().__init__(parent)
         self.setWindowTitle("Preview of the grid's changes")
@@ -226,16 +227,14 @@ class GridPreviewDialog(QDialog):
             f"<b>{len(statuses)} status changes</b> — applied {where}."
         )
         head.setWordWrap(True)
-        table = QTableWidget(len(changes), 4)
-        table.setHorizontalHeaderLabels(["Item", "Field", "From", "To"])
-        table.verticalHeader().hide()
+        table = read_only_table(["Item", "Field", "From", "To"], len(changes), select_rows=False)
         by_item_status = {(c.item_number, "status"): c for c in statuses}
         for row, change in enumerate(changes):
             cells = [
                 change["item"],
                 change["field"].replace("_", " "),
-                _show(change["from"]),
-                _show(change["to"]),
+                display_value(change["from"]),
+                display_value(change["to"]),
             ]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
@@ -257,14 +256,6 @@ class GridPreviewDialog(QDialog):
         layout.addWidget(table)
         layout.addWidget(buttons)
         self.resize(640, 460)
-
-
-def _show(value) -> str:
-    if value is None or value == "":
-        return "(empty)"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
 
 
 class InventoryGridWindow(QMainWindow):

@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from desktop_app.csvio import values as cv
 from desktop_app.csvio.formats import RowInput
+from desktop_app.csvio.importer import INT_MINIMUM  # the grid checks cells with the import's rules
 from desktop_app.queries import UnitQuery
 from ui import look
 from ui.item_model import COLUMNS, F, ItemTableModel, row_label
@@ -49,14 +50,6 @@ EDITABLE = {
     "low_stock_warning",
 }
 VARIANT_EDITABLE = {"status", "on_hand", "on_order", "low_stock_qty"}
-INT_MINIMUM = {
-    "on_hand": None,
-    "on_order": 0,
-    "min_qty": 0,
-    "max_qty": 0,
-    "multiple_qty": 1,
-    "low_stock_qty": 0,
-}
 BOOLS = {"discontinued", "non_inventory", "low_stock_warning"}
 # Clearing (Delete) means something for these: no date, no minimum, no maximum, no threshold.
 CLEARED = {"eta_date": "", "min_qty": "0", "max_qty": "0", "low_stock_qty": "0"}

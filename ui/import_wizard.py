@@ -32,21 +32,13 @@ from desktop_app.csvio.importer import ImportRefused, ImportSummary, import_file
 from desktop_app.errors import InventoryError
 from ui import look
 from ui.state import AppState
+from ui.widgets import read_only_table
 from ui.worker import Job, start
 
 FORMAT_NAMES = {
     "storefront": "Storefront product export (ItemID / ItemNumber columns)",
     "shopify": "Shopify product CSV (Handle / Variant SKU columns)",
 }
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 def _fill(table: QTableWidget, rows: list[list], limit: int = 5000) -> None:
@@ -212,8 +204,8 @@ class RunPage(QWizardPage):
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextFormat(Qt.TextFormat.RichText)
-        self.errors = _table(["Line", "Column", "Reason"])
-        self.statuses = _table(["Item", "From", "To", "Rule"])
+        self.errors = read_only_table(["Line", "Column", "Reason"])
+        self.statuses = read_only_table(["Item", "From", "To", "Rule"])
         self.created_statuses = QLabel()
         self.created_statuses.setObjectName("hint")
         self.tabs = QTabWidget()

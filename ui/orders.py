@@ -7,7 +7,6 @@ import re
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QCompleter,
     QDialog,
@@ -31,6 +30,7 @@ from desktop_app.queries import UnitQuery
 from ui import look
 from ui.item_model import F
 from ui.state import AppState, show_refusal
+from ui.widgets import read_only_table
 
 STATE_COLORS = {
     "placed": look.BLUE,
@@ -255,19 +255,11 @@ class OrdersDialog(QDialog):
         filters.addWidget(self.state_filter)
         filters.addStretch()
 
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(["Order", "Store", "State", "Paid", "Lines", "Placed (UTC)"])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(["Order", "Store", "State", "Paid", "Lines", "Placed (UTC)"])
         self.table.itemSelectionChanged.connect(self._selected)
-        self.lines = QTableWidget(0, 5)
-        self.lines.setHorizontalHeaderLabels(["Item", "Quantity", "Removed", "Put back", "Returned"])
-        self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.lines.verticalHeader().hide()
-        self.lines.horizontalHeader().setStretchLastSection(True)
+        self.lines = read_only_table(
+            ["Item", "Quantity", "Removed", "Put back", "Returned"], select_rows=False
+        )
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.lines)
