@@ -93,6 +93,8 @@ class BulkStage:
         self.staged: dict[int, RowInput | list[str]] = {}
         self.layout: Layout | None = None
         self.deferred: list[tuple[RowInput, int]] = []  # duplicates, reported once the chunk's claims settle
+        self.refused: list[tuple[int, int, object]] = []  # (line, item, error) likewise
+        self._rows_refused: dict[int, RowInput] = {}
 
     def _row(self, line: int) -> RowInput:
         row = self.staged[line]
@@ -190,25 +192,33 @@ class BulkStage:
         returned = [self._row(line) for line in lines]
         for line in lines:
             del self.staged[line]
-        self._refuse_stale()
-        self._refuse_variant_sums()  # a refused row claims no item (as in the row-by-row path)
+        self._refuse_stale()  # a refused row claims no item (as in the row-by-row path)
         self._mark_seen()
         return returned
 
     def _mark_seen(self) -> None:
-        """Claim each staged row's item for its line; a later row for a claimed item is a duplicate.
+        """In file order, as the row-by-row path: a row for an item an earlier row claimed is a duplicate;
+        otherwise a row setting a variant product's counts is refused (and claims nothing); otherwise the
+        row claims its item.
 
-        Its error is written after the chunk's row-by-row rows ran, since one of those, earlier in the
-        file, may take the claim over (``give_up``): the message then names the line that really came first.
+        A duplicate's error is written after the chunk's row-by-row rows ran, since one of those, earlier in
+        the file, may take the claim over (``give_up``): the message then names the line that really came first.
         """
         job = self.job
         rejected_lines = []
-        for line, item in self.conn.exec_driver_sql(
-            f"SELECT line, item FROM {STAGE} ORDER BY line"
-        ).fetchall():
+        rows = self.conn.exec_driver_sql(
+            f"SELECT line, item, uvi, hand, ord, old_hand, old_ord FROM {STAGE} ORDER BY line"
+        ).fetchall()
+        for line, item, uvi, hand, ord_, old_hand, old_ord in rows:
             first = job.seen.get(item)
             if first and first != line:
                 self.deferred.append((self._row(line), item))
+                rejected_lines.append(line)
+            elif uvi and (error := self._variant_sum_error(line, hand, ord_, old_hand, old_ord)):
+                # Refused, claiming nothing; reported once the chunk settles, since an earlier row-by-row row
+                # for the same item makes this row a duplicate instead.
+                self.refused.append((line, item, error))
+                self._rows_refused[line] = self._row(line)
                 rejected_lines.append(line)
             else:
                 job.seen.set(item, line)
@@ -236,6 +246,14 @@ class BulkStage:
         for row, item in self.deferred:
             self._duplicate(row.line, job.seen.get(item), row)
         self.deferred.clear()
+        for line, item, error in self.refused:
+            first = job.seen.get(item)
+            if first and first < line:
+                self._duplicate(line, first, self._rows_refused.pop(line))
+            else:
+                self._rows_refused.pop(line, None)
+                summary.rejected.append(error)
+        self.refused.clear()
         if not self.staged:
             return
         store = job.ledger.rules
@@ -283,29 +301,21 @@ class BulkStage:
             self.job.summary.rejected.append(self.job.error(line, "Item", STALE))
         self._drop(stale)
 
-    def _refuse_variant_sums(self) -> None:
+    def _variant_sum_error(self, line: int, hand, ord_, old_hand, old_ord):
         """A product using variant inventory: its counts are sums, not values a row may set."""
-        job = self.job
-        bad = self._sql(f"""SELECT line, hand, ord, old_hand, old_ord FROM {STAGE}
-                            WHERE uvi = 1 AND ((hand IS NOT NULL AND hand <> old_hand)
-                                               OR (ord IS NOT NULL AND ord <> old_ord)) ORDER BY line""").all()
-        for line, hand, ord_, old_hand, old_ord in bad:
-            row = self._row(line)
-            for name, label, value, old in (
-                ("on_hand", "on-hand", hand, old_hand),
-                ("on_order", "on-order", ord_, old_ord),
-            ):
-                if value is not None and value != old:
-                    job.summary.rejected.append(
-                        job.error(
-                            line,
-                            row.column(name),
-                            f"this product uses variant inventory: its {label} count is the sum of its variants' "
-                            f"({old}); change the variants' rows instead",
-                        )
-                    )
-                    break
-        self._drop([line for line, *_ in bad])
+        row = self._row(line)
+        for name, label, value, old in (
+            ("on_hand", "on-hand", hand, old_hand),
+            ("on_order", "on-order", ord_, old_ord),
+        ):
+            if value is not None and value != old:
+                return self.job.error(
+                    line,
+                    row.column(name),
+                    f"this product uses variant inventory: its {label} count is the sum of its "
+                    f"variants' ({old}); change the variants' rows instead",
+                )
+        return None
 
     def _write(self, event_id: int) -> None:
         """Counts (atomic increments on locked rows), statuses, parents' sums, then the history."""

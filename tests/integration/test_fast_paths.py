@@ -73,7 +73,7 @@ ROWS = st.lists(
 )
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=ROWS, store=st.sampled_from([None, "Main"]), skip=st.booleans())
 def test_set_based_import_equals_row_by_row(tmp_path, rows, store, skip):
     n = next(_files)
