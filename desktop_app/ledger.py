@@ -86,7 +86,11 @@ def load_statuses(conn: Connection) -> dict[int, StatusInfo]:
 
 
 def load_store_rules(conn: Connection, store_id: int) -> rules.StoreRules:
-    row = conn.execute(select(stores).where(stores.c.id == store_id)).one()
+    return store_rules(conn.execute(select(stores).where(stores.c.id == store_id)).one())
+
+
+def store_rules(row) -> rules.StoreRules:
+    """The rules' view of a ``stores`` row."""
     return rules.StoreRules(
         track_inventory=bool(row.track_inventory),
         default_in_stock=row.default_in_stock_id,
@@ -124,6 +128,7 @@ class Ledger:
         note: str | None = None,
         reverts_id: int | None = None,
         statuses_by_id: dict[int, StatusInfo] | None = None,
+        store_row=None,
     ) -> None:
         self.conn = conn
         self.cause = cause
@@ -134,7 +139,11 @@ class Ledger:
         self.reverts_id = reverts_id
         self.statuses = statuses_by_id if statuses_by_id is not None else load_statuses(conn)
         # The store whose rules apply; None for a manual edit or a mass change with no store selected.
-        self.rules = load_store_rules(conn, store_id) if store_id is not None else None
+        # (Callers that already read the store's row pass it, so an order event reads it once.)
+        if store_id is None:
+            self.rules = None
+        else:
+            self.rules = store_rules(store_row) if store_row is not None else load_store_rules(conn, store_id)
         self.at = dt.datetime.now(dt.UTC)
         self.event_id: int | None = None
         self.status_changes: list[StatusChangeReport] = []

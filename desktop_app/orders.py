@@ -193,6 +193,7 @@ def place_order(conn: Connection, who: str, store_name: str, wanted: Sequence[tu
         store_id=store.id,
         order_id=order_id,
         statuses_by_id=statuses_by_id,
+        store_row=store,
     )
     lines = _load_lines(conn, order_id)
     by_id = {u.id: u for u in units.values()}
@@ -216,7 +217,7 @@ def _event(conn: Connection, who: str, order_id: int, cause: str, allowed: tuple
     store = conn.execute(select(stores).where(stores.c.id == order.store_id)).one()
     lines = _load_lines(conn, order_id)
     units = lock_unit_ids(conn, [ln.unit_id for ln in lines])
-    ledger = Ledger(conn, cause=cause, who=who, store_id=store.id, order_id=order_id)
+    ledger = Ledger(conn, cause=cause, who=who, store_id=store.id, order_id=order_id, store_row=store)
     return order, store, lines, units, ledger
 
 
