@@ -10,13 +10,13 @@ row-by-row path. Tests check that both paths leave identical data and history.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
 from desktop_app import rules
+from desktop_app.csvio import values as cv
 from desktop_app.csvio.formats import Layout, RowInput
 from desktop_app.models import StatusChangeReport
 
@@ -54,9 +54,6 @@ _FILL = f"""item = i.id, cur_ver = i.version, parent = i.parent_id, old_hand = i
     noninv = CASE WHEN i.non_inventory THEN 1 ELSE 0 END,
     label = COALESCE(i.item_number, '#' || CAST(i.item_id AS VARCHAR(20)), i.name),
     back = (SELECT CASE WHEN st.back_order THEN 1 ELSE 0 END FROM statuses st WHERE st.id = i.status_id)"""
-
-
-_INT = re.compile(r"[+-]?\d+")
 
 
 @dataclass
@@ -140,18 +137,20 @@ class BulkStage:
             width = len(cells)
             sid = num = hand = ord_ = req = None
             simple = True
+            # Anything the cell checks would refuse (values.py) goes to the row-by-row path, which says why.
             if i_sid is not None and i_sid < width and (text := cells[i_sid].strip()):
-                simple = text.isdigit() and int(text) > 0
-                sid = int(text) if simple else None
+                sid = cv.int_or_none(text)
+                simple = sid is not None and sid > 0
             if simple and i_num is not None and i_num < width and (text := cells[i_num].strip()):
                 num = text[1:] if text.startswith("'") else text
                 num = num or None
+                simple = num is None or cv.is_plain_key(num)
             if simple and i_hand is not None and i_hand < width and (text := cells[i_hand].strip()):
-                simple = _INT.fullmatch(text) is not None
-                hand = int(text) if simple else None
+                hand = cv.int_or_none(text)
+                simple = hand is not None
             if simple and i_ord is not None and i_ord < width and (text := cells[i_ord].strip()):
-                simple = _INT.fullmatch(text) is not None and int(text) >= 0
-                ord_ = int(text) if simple else None
+                ord_ = cv.int_or_none(text)
+                simple = ord_ is not None and ord_ >= 0
             if simple and i_status is not None and i_status < width and (text := cells[i_status].strip()):
                 req = status_ids.get((text[1:] if text.startswith("'") else text).lower())
                 simple = req is not None

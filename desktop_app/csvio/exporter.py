@@ -3,11 +3,13 @@
 The rows stream from one read transaction straight into a temporary file that replaces the target only
 when complete; a product is followed by its variants, so the file imports back with no change. For the
 storefront format the database formats every cell, so rows go from the cursor to the file untouched.
+A target named .xlsx gets a real workbook (openpyxl's write-only mode streams it), which the import reads.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 import tempfile
 from collections import namedtuple
@@ -24,6 +26,9 @@ from desktop_app.errors import InventoryError
 from desktop_app.schema import items, statuses
 
 FORMATS = (STOREFRONT, SHOPIFY)
+XLSX = ".xlsx"
+# Spreadsheet files the export cannot write: refused rather than given CSV text under their name.
+NOT_WRITTEN = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers")
 _FETCH = 5000
 _Row = namedtuple(
     "_Row",
@@ -45,19 +50,24 @@ def export_file(
     target = Path(path)
     if target.is_dir():
         raise InventoryError(f"{target} is a folder; name a file to export to")
+    suffix = target.suffix.lower()
+    if suffix in NOT_WRITTEN:
+        raise InventoryError(f"The export cannot write {suffix} files; name a .csv or .xlsx file")
     target.parent.mkdir(parents=True, exist_ok=True)
+    workbook = suffix == XLSX
 
     def run(conn: Connection) -> int:
         total = conn.execute(select(func.count()).select_from(items)).scalar_one() or 1
-        fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(
+            prefix=".export-", suffix=suffix if workbook else ".csv", dir=target.parent
+        )
         count = 0
         try:
-            with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
-                writer = csv.writer(f)
-                writer.writerow(STOREFRONT_HEADER if format == STOREFRONT else SHOPIFY_HEADER)
+            with _Sheet(fd, tmp, workbook, format) as sheet:
+                sheet.writerow(STOREFRONT_HEADER if format == STOREFRONT else SHOPIFY_HEADER)
                 batches = _storefront_batches(conn) if format == STOREFRONT else _batched(_shopify_rows(conn))
                 for batch in batches:
-                    writer.writerows(batch)
+                    sheet.writerows(batch)
                     count += len(batch)
                     if progress:
                         progress(count / total)
@@ -74,6 +84,54 @@ def export_file(
     except OSError as exc:
         raise InventoryError(f"Cannot write {target}: {exc.strerror or exc}") from None
 
+
+class _Sheet:
+    """Where the rows go: a CSV writer, or the one sheet of a write-only workbook (saved on close)."""
+
+    def __init__(self, fd: int, tmp: str, workbook: bool, format: str) -> None:
+        self.tmp, self.format = tmp, format
+        if workbook:
+            from openpyxl import Workbook
+
+            os.close(fd)
+            self.book = Workbook(write_only=True)
+            self.sheet = self.book.create_sheet("Products")
+            self.writerows = self._append_rows
+            self.writerow = self.sheet.append
+        else:
+            self.book = None
+            self.file = os.fdopen(fd, "w", newline="", encoding="utf-8")
+            writer = csv.writer(self.file)
+            self.writerows, self.writerow = writer.writerows, writer.writerow
+
+    def _append_rows(self, rows: list) -> None:
+        from openpyxl.utils.exceptions import IllegalCharacterError
+
+        for row in rows:
+            if self.format == STOREFRONT and isinstance(row[_ETA], str):
+                row = (*row[:_ETA], dt.date.fromisoformat(row[_ETA]), *row[_ETA + 1 :])  # a date cell
+            try:
+                self.sheet.append(row)
+            except IllegalCharacterError:
+                label = row[1] if self.format == STOREFRONT else row[8] or row[0]
+                raise InventoryError(
+                    f"Item {cv.unquote_text(str(label or ''))}: its text contains a control character that an "
+                    ".xlsx workbook cannot hold; export to .csv, or correct the item first"
+                ) from None
+
+    def __enter__(self) -> _Sheet:
+        return self
+
+    def __exit__(self, kind, _value, _traceback) -> None:
+        if self.book is None:
+            self.file.close()
+        elif kind is None:
+            self.book.save(self.tmp)
+        else:
+            self.book.close()
+
+
+_ETA = STOREFRONT_HEADER.index("ETADate")
 
 # Products in id order, each followed by its variants (a variant is always newer than its product); the
 # (COALESCE(parent_id, id), id) index of migration 0002 hands the rows over in this order, no sorting.
@@ -161,7 +219,7 @@ def _shopify_rows(conn: Connection) -> Iterator[list[str]]:
                 "",
                 cv.quote_text(r.item_number),
                 "shopify",
-                str(r.on_hand),
+                r.on_hand,
                 policy,
             ]
             continue
@@ -176,7 +234,7 @@ def _shopify_rows(conn: Connection) -> Iterator[list[str]]:
             *cells,
             cv.quote_text(r.item_number),
             "shopify",
-            str(r.on_hand),
+            r.on_hand,
             policy,
         ]
         first_variant = False

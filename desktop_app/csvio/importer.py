@@ -21,7 +21,7 @@ from desktop_app.catalog import format_options, parse_options
 from desktop_app.csvio import values as cv
 from desktop_app.csvio.bulk import SIMPLE_FIELDS, BulkStage, RawChunk, is_structurally_simple
 from desktop_app.csvio.formats import STOREFRONT, Layout, RowInput, detect_layout, rows_for
-from desktop_app.csvio.reader import SheetReader
+from desktop_app.csvio.reader import SheetError, SheetReader
 from desktop_app.db import Database
 from desktop_app.errors import InventoryError
 from desktop_app.ledger import Ledger, Unit, load_statuses
@@ -29,6 +29,7 @@ from desktop_app.schema import FOLLOWED_FIELDS, items, statuses
 from desktop_app.settings import get_store_row
 
 CHUNK_ROWS = 20000
+MAX_LISTED_ERRORS = 1000  # a file of a million bad rows lists the first thousand and counts the rest
 TEXT_FIELDS = ("item_number", "name", "status", "parent", "options")
 INT_MINIMUM = {
     "item_id": 1,
@@ -68,6 +69,7 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     rejected: list[RowError] = field(default_factory=list)
+    more_rejected: int = 0  # errors after the first MAX_LISTED_ERRORS, counted, not listed
     status_changes: list = field(default_factory=list)
     created_statuses: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
@@ -88,6 +90,7 @@ class ImportSummary:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": [e.as_json() for e in self.rejected],
+            "more_rejected": self.more_rejected,
             "status_changes": [c.as_json() for c in self.status_changes],
             "created_statuses": self.created_statuses,
             "ignored_columns": self.ignored_columns,
@@ -96,15 +99,27 @@ class ImportSummary:
             "batch": self.batch,
         }
 
+    @property
+    def error_count(self) -> int:
+        return len(self.rejected) + self.more_rejected
+
+    def cap_rejected(self) -> None:
+        """Keep the first MAX_LISTED_ERRORS errors (by line) and count the rest."""
+        self.rejected.sort(key=lambda e: e.line)
+        if len(self.rejected) > MAX_LISTED_ERRORS:
+            self.more_rejected += len(self.rejected) - MAX_LISTED_ERRORS
+            del self.rejected[MAX_LISTED_ERRORS:]
+
 
 class ImportCancelled(InventoryError):
     """The user cancelled an import; the transaction was rolled back."""
 
 
 class _Rollback(Exception):
-    def __init__(self, summary: ImportSummary) -> None:
+    def __init__(self, summary: ImportSummary, *, refused: bool = False) -> None:
         super().__init__("rollback")
         self.summary = summary
+        self.refused = refused  # the file cannot be read to its end: refused even with --skip-invalid
 
 
 class _RowRefused(Exception):
@@ -156,9 +171,10 @@ def import_file(
                 # A stock file (keys, counts, statuses): rows stay raw until one needs the row-by-row path.
                 for chunk in _chunks(iter(reader), CHUNK_ROWS):
                     yield RawChunk(layout, chunk), reader.progress
-                return
-            for chunk in _chunks(rows_for(layout, reader), CHUNK_ROWS):
-                yield chunk, reader.progress
+            else:
+                for chunk in _chunks(rows_for(layout, reader), CHUNK_ROWS):
+                    yield chunk, reader.progress
+            reader.check_unchanged()  # every row is applied, nothing is committed yet
         finally:
             reader.close()
 
@@ -248,13 +264,20 @@ def _run(
             note=note,
             set_based=set_based,
         )
-        for chunk, done in chunks(summary):
-            job.apply(chunk)
-            if progress:
-                progress(done)
-            if cancelled and cancelled():
-                raise ImportCancelled("The import was cancelled; nothing was changed.")
+        try:
+            for chunk, done in chunks(summary):
+                job.apply(chunk)
+                summary.cap_rejected()
+                if progress:
+                    progress(done)
+                if cancelled and cancelled():
+                    raise ImportCancelled("The import was cancelled; nothing was changed.")
+        except SheetError as exc:
+            summary.rejected.append(RowError(exc.line, exc.column, exc.reason))
+            summary.cap_rejected()
+            raise _Rollback(summary, refused=True) from None
         job.finish()
+        summary.cap_rejected()
         if dry_run or (summary.rejected and not skip_invalid):
             raise _Rollback(summary)
         summary.written = True
@@ -265,7 +288,7 @@ def _run(
     except _Rollback as rollback:
         summary = rollback.summary
         summary.batch = None
-        if summary.rejected and not skip_invalid:
+        if rollback.refused or (summary.rejected and not skip_invalid):
             raise ImportRefused(summary) from None
         return summary
 
@@ -274,10 +297,11 @@ class ImportRefused(InventoryError):
     """A file with invalid rows: nothing was written; the summary lists every error."""
 
     def __init__(self, summary: ImportSummary) -> None:
-        count = len(summary.rejected)
+        count = summary.error_count
+        more = [f"… and {summary.more_rejected:,} more errors"] if summary.more_rejected else []
         super().__init__(
-            f"{summary.file}: {count} invalid {'row' if count == 1 else 'rows'}; nothing was imported.",
-            details=[str(e) for e in summary.rejected],
+            f"{summary.file}: {count:,} {'error' if count == 1 else 'errors'}; nothing was imported.",
+            details=[str(e) for e in summary.rejected] + more,
         )
         self.summary = summary
 
@@ -411,11 +435,10 @@ class _Import:
         for row in chunk:
             for name in ("item_number", "parent"):
                 text = cv.unquote_text(row.text(name))
-                if text:
+                if text and cv.is_plain_key(text):  # a key the cell checks refuse is never looked up
                     numbers.add(text)
-            text = row.text("item_id")
-            if text.isdigit():
-                ids.add(int(text))
+            if (item_id := cv.int_or_none(row.text("item_id"))) is not None:
+                ids.add(item_id)
         for column, keys, cache in (
             (items.c.item_number, numbers, self._by_number),
             (items.c.item_id, ids, self._by_storefront_id),
@@ -459,7 +482,7 @@ class _Import:
                 continue
             try:
                 if name in TEXT_FIELDS:
-                    values[name] = cv.unquote_text(text.strip())
+                    values[name] = cv.check_field_text(name, cv.unquote_text(text.strip()))
                 elif name in INT_MINIMUM:
                     values[name] = cv.parse_int(text, minimum=INT_MINIMUM[name])
                 elif name in BOOL_FIELDS:

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import os
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,27 @@ from desktop_app.errors import InventoryError
 
 _CHUNK = 1 << 20
 DELIMITERS = (",", ";", "\t")
-csv.field_size_limit(64 * 1024 * 1024)  # real exports carry long HTML descriptions
+CSV_CELL_MAX = 64 * 1024 * 1024  # real exports carry long HTML descriptions (in columns the import ignores)
+csv.field_size_limit(CSV_CELL_MAX)
+# An .xlsx is a zip of XML: its parts' expanded sizes are known before anything is parsed, so a bomb (a few
+# hundred KB that expand to gigabytes) is refused at once. The sheet itself streams; the shared strings and the
+# other parts openpyxl reads whole, so they get tighter limits. Rows and columns stop at Excel's own limits.
+MAX_SHEET_BYTES = 1 << 30
+MAX_SHARED_STRINGS_BYTES = 128 << 20
+MAX_PART_BYTES = 32 << 20
+MAX_XLSX_ROWS = 1_048_576
+MAX_XLSX_COLUMNS = 16_384
+MAX_XLSX_CELLS = 50_000_000  # empty cells between filled ones count: a cell in column XFD is 16,384 cells
+# Follows the last line of a CSV file: a quoted field that never closes swallows it (see _csv_rows).
+_END = "\ufdd0end of file\ufdd0\n"
+
+
+class SheetError(InventoryError):
+    """The file cannot be read past a cell: ``line N, column C: reason``; nothing is imported."""
+
+    def __init__(self, line: int, column: str, reason: str) -> None:
+        super().__init__(f"line {line}, column {column}: {reason}")
+        self.line, self.column, self.reason = line, column, reason
 
 
 def detect_encoding(path: Path) -> str:
@@ -57,7 +78,8 @@ class SheetReader:
         self.path = Path(path)
         if not self.path.is_file():
             raise InventoryError(f"There is no file {self.path}")
-        self.size = self.path.stat().st_size or 1
+        self._stat = _identity(self.path)
+        self.size = self._stat[0] or 1
         self.is_xlsx = self.path.suffix.lower() in (".xlsx", ".xlsm")
         self.encoding = None if self.is_xlsx else detect_encoding(self.path)
         self.delimiter = None
@@ -80,6 +102,19 @@ class SheetReader:
     def close(self) -> None:
         self._rows.close()
 
+    def check_unchanged(self) -> None:
+        """Refuse a file whose size or modification time changed since it was opened (it was being written,
+        truncated or replaced while it was read: what was read is not what the file holds)."""
+        if _identity(self.path) != self._stat:
+            raise InventoryError(
+                f"{self.path.name} changed while it was being imported (its size or modification time is not "
+                "what it was when the import began); nothing was imported. Import it again once it is complete."
+            )
+
+    def _column(self, index: int) -> str:
+        name = self.header[index] if index < len(self.header) else ""
+        return name or str(index + 1)
+
     # -- CSV --------------------------------------------------------------------------------------
     def _csv_rows(self) -> Iterator[tuple[int, list[str]]]:
         with open(self.path, "rb") as raw:
@@ -88,7 +123,24 @@ class SheetReader:
             self.delimiter = detect_delimiter(first_line)
             reader = csv.reader(_chain(first_line, text), delimiter=self.delimiter)
             start = 1
-            for count, row in enumerate(reader):
+            count = 0
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    raise InventoryError(f"{self.path.name}, line {start:,}: {_csv_problem(exc)}") from None
+                if row and row[-1].endswith(_END):
+                    # The end-of-file line was swallowed: a quoted field was still open when the file ended.
+                    index = len(row) - 1
+                    line = start + sum(_line_breaks(cell) for cell in row[:index])
+                    raise SheetError(
+                        line, self._column(index), "a quoted field that begins here never closes"
+                    )
+                if row == [_END[:-1]]:
+                    break
+                count += 1
                 if not count % 1024:
                     self._position = raw.tell() / self.size
                 if "".join(row).strip():  # a blank line is not a row
@@ -98,28 +150,115 @@ class SheetReader:
 
     # -- Excel ------------------------------------------------------------------------------------
     def _xlsx_rows(self) -> Iterator[tuple[int, list[str]]]:
+        name = self.path.name
+        self._check_expanded_sizes()
         try:
             from openpyxl import load_workbook
 
             book = load_workbook(self.path, read_only=True, data_only=True)
         except Exception as exc:  # a damaged or password-protected workbook
-            raise InventoryError(f"{self.path.name} cannot be read as an Excel workbook: {exc}") from None
+            raise InventoryError(f"{name} cannot be read as an Excel workbook: {exc}") from None
         try:
             sheet = book.worksheets[0]
-            total = sheet.max_row or 1
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            declared = sheet.max_row  # the sheet's own <dimension>, if it has one
+            if declared and declared > MAX_XLSX_ROWS:
+                raise InventoryError(
+                    f"{name}: its sheet has {declared:,} rows; a sheet can have at most {MAX_XLSX_ROWS:,}; "
+                    "nothing was imported"
+                )
+            total = declared or 1
+            # Read every row the sheet has, whatever its <dimension> says (it may be wrong or missing).
+            sheet.reset_dimensions()
+            rows = sheet.iter_rows(values_only=True)
+            width = None
+            cells = 0
+            number = 0
+            while True:
+                try:
+                    values = next(rows)
+                except StopIteration:
+                    break
+                except Exception as exc:  # a damaged part of the sheet (or a file changed under us)
+                    self.check_unchanged()
+                    raise InventoryError(
+                        f"{name}, line {number + 1:,}: the sheet cannot be read from here on ({exc}); "
+                        "nothing was imported"
+                    ) from None
+                number += 1
                 self._position = number / total
-                cells = [_cell_text(v) for v in values]
-                if any(c.strip() for c in cells):
-                    yield number, cells
+                if number > MAX_XLSX_ROWS:
+                    raise InventoryError(
+                        f"{name}, line {number:,}: a sheet can have at most {MAX_XLSX_ROWS:,} rows; "
+                        "nothing was imported"
+                    )
+                cells += len(values)
+                if len(values) > MAX_XLSX_COLUMNS or cells > MAX_XLSX_CELLS:
+                    raise InventoryError(
+                        f"{name}, line {number:,}: "
+                        + (
+                            f"a row can have at most {MAX_XLSX_COLUMNS:,} columns"
+                            if len(values) > MAX_XLSX_COLUMNS
+                            else f"the sheet has more than {MAX_XLSX_CELLS:,} cells"
+                        )
+                        + "; nothing was imported"
+                    )
+                texts = [_cell_text(v) for v in values[:width]]
+                if any(c.strip() for c in texts):
+                    if width is None:
+                        width = len(texts)  # cells right of the header have no column: never read
+                    yield number, texts
         finally:
             book.close()
         self._position = 1.0
+
+    def _check_expanded_sizes(self) -> None:
+        """Refuse a workbook whose parts would expand beyond what can be read, before parsing any of it."""
+        name = self.path.name
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                parts = archive.infolist()
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise InventoryError(f"{name} cannot be read as an Excel workbook: {exc}") from None
+        for part in parts:
+            lowered = part.filename.lower()
+            if lowered.endswith("sharedstrings.xml"):
+                what, limit = "its shared strings expand", MAX_SHARED_STRINGS_BYTES
+            elif lowered.startswith("xl/worksheets/") and lowered.endswith(".xml"):
+                what, limit = "its sheet expands", MAX_SHEET_BYTES
+            elif lowered.endswith((".xml", ".rels")):
+                what, limit = f"its part {part.filename} expands", MAX_PART_BYTES
+            else:
+                continue  # pictures and the like: never read
+            if part.file_size > limit:
+                raise InventoryError(
+                    f"{name}: {what} to {_megabytes(part.file_size)}; at most {_megabytes(limit)} can "
+                    "be read; nothing was imported"
+                )
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1 << 20):,.0f} MB"
+
+
+def _line_breaks(text: str) -> int:
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"a cell is longer than {CSV_CELL_MAX:,} characters (does a quoted field never close?)"
+    return str(exc)
 
 
 def _chain(first_line: str, rest: io.TextIOBase) -> Iterator[str]:
     yield first_line
     yield from rest
+    yield _END
 
 
 def _cell_text(value) -> str:

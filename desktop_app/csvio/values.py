@@ -5,25 +5,44 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_INT = re.compile(r"[+-]?\d+")
+from desktop_app.values import (  # noqa: F401  (the one parser, re-exported for the import and the grid)
+    INT_MAX,
+    INT_MIN,
+    ITEM_NUMBER_MAX,
+    NAME_MAX,
+    TEXT_MAX,
+    CellError,
+    check_text,
+    int_or_none,
+    is_plain_key,
+    parse_int,
+    shown,
+)
+
+_DATE_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_US = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 # A text cell starting with one of these could be read as a formula by a spreadsheet program.
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
-class CellError(ValueError):
-    """A cell that cannot be read; the message is the reason, in the user's words."""
+# Each text field: what the messages call it, its most characters, whether tab and newline are allowed.
+TEXT_LIMITS = {
+    "item_number": ("an item number", ITEM_NUMBER_MAX, False),
+    "parent": ("an item number", ITEM_NUMBER_MAX, False),
+    "barcode": ("a barcode", ITEM_NUMBER_MAX, False),
+    "name": ("a name", NAME_MAX, True),
+    "status": ("a status name", 100, False),  # the statuses table's name column
+    "options": ("option values", 500, False),  # the items table's options column
+}
+OTHER_TEXT = ("a text", TEXT_MAX, True)
 
 
-def parse_int(text: str, *, minimum: int | None = None) -> int:
-    cleaned = text.strip()
-    if not _INT.fullmatch(cleaned):
-        raise CellError(f"'{text}' is not a whole number")
-    value = int(cleaned)
-    if minimum is not None and value < minimum:
-        raise CellError(f"{value} is below the lowest allowed value, {minimum}")
-    return value
+def check_field_text(name: str, text: str) -> str:
+    """A text cell for field ``name`` (e.g. "item_number"), within its limits (SPEC section 5)."""
+    what, limit, multiline = TEXT_LIMITS.get(name, OTHER_TEXT)
+    return check_text(text, what=what, limit=limit, multiline=multiline)
 
 
 def parse_bool(text: str) -> bool:
@@ -32,20 +51,20 @@ def parse_bool(text: str) -> bool:
         return True
     if cleaned in _FALSE:
         return False
-    raise CellError(f"'{text}' is not a yes/no value (True/False, 1/0, yes/no)")
+    raise CellError(f"{shown(text)} is not a yes/no value (True/False, 1/0, yes/no)")
 
 
 def parse_date(text: str) -> dt.date:
     cleaned = text.strip()
     try:
-        if "/" in cleaned:
-            month, day, year = (int(p) for p in cleaned.split("/"))
-            if year < 100:
-                raise ValueError
+        if us := _DATE_US.fullmatch(cleaned):
+            month, day, year = (int(p) for p in us.groups())
             return dt.date(year, month, day)
-        return dt.date.fromisoformat(cleaned)
+        if _DATE_ISO.fullmatch(cleaned):
+            return dt.date.fromisoformat(cleaned)
     except ValueError:
-        raise CellError(f"'{text}' is not a date (YYYY-MM-DD or M/D/YYYY)") from None
+        pass
+    raise CellError(f"{shown(text)} is not a date (YYYY-MM-DD or M/D/YYYY)")
 
 
 def unquote_text(text: str) -> str:

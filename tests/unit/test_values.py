@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from desktop_app import values
 from desktop_app.csvio import values as cv
 from desktop_app.csvio.reader import detect_delimiter
 
@@ -70,3 +71,78 @@ def test_formula_guard_only_where_needed():
 )
 def test_delimiter_detection(line, delimiter):
     assert detect_delimiter(line) == delimiter
+
+
+# -- issue 11: the one integer parser, and the limits of SPEC section 5 ----------------------------------
+@pytest.mark.parametrize("text", ["١٢", "１２", "²", "12\u0663", "+١", "٣", "۱۲", "߁"])
+def test_case_7_only_ascii_digits_are_digits(text):
+    with pytest.raises(values.CellError, match="is not a whole number"):
+        values.parse_int(text)
+    assert values.int_or_none(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", [str(2**31), str(-(2**31) - 1), str(2**63), "9" * 20_000_000, "-" + "1" * 11, "+99999999999"]
+)
+def test_case_6_integers_outside_32_bits_are_refused(text):
+    with pytest.raises(
+        values.CellError, match=r"is outside the allowed range, -2,147,483,648 to 2,147,483,647"
+    ):
+        values.parse_int(text)
+    assert values.int_or_none(text) is None
+
+
+@pytest.mark.parametrize(
+    "text,value", [("2147483647", 2**31 - 1), ("-2147483648", -(2**31)), ("000000000000042", 42)]
+)
+def test_case_6_the_range_ends_and_leading_zeros(text, value):
+    assert values.parse_int(text) == value == values.int_or_none(text)
+
+
+def test_case_6_messages_never_echo_a_huge_or_binary_value():
+    with pytest.raises(values.CellError) as huge:
+        values.parse_int("9" * 1_000_000)
+    assert len(str(huge.value)) < 120
+    with pytest.raises(values.CellError) as binary:
+        values.parse_int("1\x002")
+    assert str(binary.value) == "'1\\x002' is not a whole number"
+
+
+def test_maximum_is_named():
+    with pytest.raises(values.CellError, match="above the highest allowed value, 10"):
+        values.parse_int("11", maximum=10)
+
+
+@pytest.mark.parametrize(
+    "field,length", [("item_number", 100), ("parent", 100), ("barcode", 100), ("name", 500), ("status", 100)]
+)
+def test_case_5_text_limits(field, length):
+    assert cv.check_field_text(field, "x" * length) == "x" * length
+    with pytest.raises(values.CellError, match=f"{length + 1:,} characters; .* can have at most {length:,}"):
+        cv.check_field_text(field, "x" * (length + 1))
+
+
+def test_case_5_other_text_has_2000():
+    assert cv.check_field_text("supplier", "s" * 2000)
+    with pytest.raises(values.CellError, match="2,001 characters; a text can have at most 2,000"):
+        cv.check_field_text("supplier", "s" * 2001)
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x1b", "\x7f", "\x85", "\x9f", "\t", "\n", "\r"])
+def test_case_6_keys_take_no_control_character(char):
+    with pytest.raises(values.CellError, match="contains a control character .*an item number can have none"):
+        cv.check_field_text("item_number", f"A{char}B")
+    assert not values.is_plain_key(f"A{char}B")
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x0b", "\x0c", "\x1f", "\x7f", "\x80"])
+def test_case_6_long_text_takes_tab_and_line_breaks_only(char):
+    assert cv.check_field_text("name", "a\tb\nc\r\nd") == "a\tb\nc\r\nd"
+    with pytest.raises(values.CellError, match="a name can have tabs and line breaks but no other"):
+        cv.check_field_text("name", f"a{char}b")
+
+
+def test_case_7_dates_take_ascii_digits_only():
+    for text in ("٣/٤/٢٠٢٧", "２０２７-０１-０１", "2027-1-1"):
+        with pytest.raises(values.CellError, match="not a date"):
+            cv.parse_date(text)
