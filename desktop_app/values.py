@@ -11,6 +11,9 @@ import re
 
 INT_MIN = -(2**31)
 INT_MAX = 2**31 - 1
+# A count (on hand, on order) stays within a billion either way, so that any change of it, and the movement
+# recording that change, fits the same 32 bits.
+COUNT_MAX = 1_000_000_000
 ITEM_NUMBER_MAX = 100  # item numbers and barcodes
 NAME_MAX = 500
 TEXT_MAX = 2000
@@ -50,9 +53,9 @@ def parse_int(text: str, *, minimum: int | None = None, maximum: int | None = No
     ):
         raise CellError(f"{shown(cleaned)} is outside the allowed range, {_RANGE}")
     if minimum is not None and value < minimum:
-        raise CellError(f"{value} is below the lowest allowed value, {minimum}")
+        raise CellError(f"{value:,} is below the lowest allowed value, {minimum:,}")
     if maximum is not None and value > maximum:
-        raise CellError(f"{value} is above the highest allowed value, {maximum}")
+        raise CellError(f"{value:,} is above the highest allowed value, {maximum:,}")
     return value
 
 
@@ -62,6 +65,12 @@ def int_or_none(text: str) -> int | None:
         return None
     value = int(text)
     return value if INT_MIN <= value <= INT_MAX else None
+
+
+def count_or_none(text: str) -> int | None:
+    """``int_or_none`` for a count: None outside -COUNT_MAX..COUNT_MAX too."""
+    value = int_or_none(text)
+    return value if value is not None and -COUNT_MAX <= value <= COUNT_MAX else None
 
 
 def check_text(text: str, *, what: str, limit: int, multiline: bool = False) -> str:

@@ -146,10 +146,10 @@ class BulkStage:
                 num = num or None
                 simple = num is None or cv.is_plain_key(num)
             if simple and i_hand is not None and i_hand < width and (text := cells[i_hand].strip()):
-                hand = cv.int_or_none(text)
+                hand = cv.count_or_none(text)
                 simple = hand is not None
             if simple and i_ord is not None and i_ord < width and (text := cells[i_ord].strip()):
-                ord_ = cv.int_or_none(text)
+                ord_ = cv.count_or_none(text)
                 simple = ord_ is not None and ord_ >= 0
             if simple and i_status is not None and i_status < width and (text := cells[i_status].strip()):
                 req = status_ids.get((text[1:] if text.startswith("'") else text).lower())

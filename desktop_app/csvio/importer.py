@@ -33,13 +33,14 @@ MAX_LISTED_ERRORS = 1000  # a file of a million bad rows lists the first thousan
 TEXT_FIELDS = ("item_number", "name", "status", "parent", "options")
 INT_MINIMUM = {
     "item_id": 1,
-    "on_hand": None,
+    "on_hand": -cv.COUNT_MAX,
     "on_order": 0,
     "min_qty": 0,
     "max_qty": 0,
     "multiple_qty": 1,
     "low_stock_qty": 0,
 }
+INT_MAXIMUM = {"on_hand": cv.COUNT_MAX, "on_order": cv.COUNT_MAX}  # others: the 32-bit range
 BOOL_FIELDS = ("discontinued", "non_inventory", "low_stock_warning")
 PLAIN_FIELDS = ("name", "item_id", "item_number", "low_stock_qty", "options", *FOLLOWED_FIELDS)
 
@@ -484,7 +485,9 @@ class _Import:
                 if name in TEXT_FIELDS:
                     values[name] = cv.check_field_text(name, cv.unquote_text(text.strip()))
                 elif name in INT_MINIMUM:
-                    values[name] = cv.parse_int(text, minimum=INT_MINIMUM[name])
+                    values[name] = cv.parse_int(
+                        text, minimum=INT_MINIMUM[name], maximum=INT_MAXIMUM.get(name)
+                    )
                 elif name in BOOL_FIELDS:
                     values[name] = cv.parse_bool(text)
                 elif name == "eta_date":

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from desktop_app.values import (  # noqa: F401  (the one parser, re-exported for the import and the grid)
+    COUNT_MAX,
     INT_MAX,
     INT_MIN,
     ITEM_NUMBER_MAX,
@@ -13,6 +14,7 @@ from desktop_app.values import (  # noqa: F401  (the one parser, re-exported for
     TEXT_MAX,
     CellError,
     check_text,
+    count_or_none,
     int_or_none,
     is_plain_key,
     parse_int,

@@ -108,6 +108,12 @@ def test_case_6_messages_never_echo_a_huge_or_binary_value():
     assert str(binary.value) == "'1\\x002' is not a whole number"
 
 
+def test_counts_stay_within_a_billion_so_every_change_fits_32_bits():
+    assert values.count_or_none("1000000000") == 10**9 and values.count_or_none("-1000000000") == -(10**9)
+    assert values.count_or_none("1000000001") is None and values.count_or_none("2147483647") is None
+    assert values.COUNT_MAX * 2 <= values.INT_MAX
+
+
 def test_maximum_is_named():
     with pytest.raises(values.CellError, match="above the highest allowed value, 10"):
         values.parse_int("11", maximum=10)
