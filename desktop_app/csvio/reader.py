@@ -31,7 +31,8 @@ MAX_XLSX_ROWS = 1_048_576
 MAX_XLSX_COLUMNS = 16_384
 MAX_XLSX_CELLS = 50_000_000  # empty cells between filled ones count: a cell in column XFD is 16,384 cells
 # Follows the last line of a CSV file: a quoted field that never closes swallows it (see _csv_rows).
-_END = "\ufdd0end of file\ufdd0\n"
+_END = "\ufdd0end of file\ufdd0"
+_END_ROW = [_END]
 
 
 class SheetError(InventoryError):
@@ -121,31 +122,27 @@ class SheetReader:
             text = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
             first_line = text.readline()
             self.delimiter = detect_delimiter(first_line)
-            reader = csv.reader(_chain(first_line, text), delimiter=self.delimiter)
+            ended: list[bool] = []  # set once the reader has asked for the line after the file's last
+            reader = csv.reader(_chain(first_line, text, ended), delimiter=self.delimiter)
             start = 1
-            count = 0
-            while True:
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    raise InventoryError(f"{self.path.name}, line {start:,}: {_csv_problem(exc)}") from None
-                if row and row[-1].endswith(_END):
-                    # The end-of-file line was swallowed: a quoted field was still open when the file ended.
-                    index = len(row) - 1
-                    line = start + sum(_line_breaks(cell) for cell in row[:index])
-                    raise SheetError(
-                        line, self._column(index), "a quoted field that begins here never closes"
-                    )
-                if row == [_END[:-1]]:
-                    break
-                count += 1
-                if not count % 1024:
-                    self._position = raw.tell() / self.size
-                if "".join(row).strip():  # a blank line is not a row
-                    yield start, row
-                start = reader.line_num + 1
+            try:
+                for count, row in enumerate(reader):
+                    if ended:  # this record took in the end-of-file line
+                        if row == _END_ROW:
+                            break  # as a line of its own: every quote closed
+                        # Swallowed: a quoted field was still open when the file ended.
+                        index = len(row) - 1
+                        line = start + sum(_line_breaks(cell) for cell in row[:index])
+                        raise SheetError(
+                            line, self._column(index), "a quoted field that begins here never closes"
+                        )
+                    if not count % 1024:
+                        self._position = raw.tell() / self.size
+                    if "".join(row).strip():  # a blank line is not a row
+                        yield start, row
+                    start = reader.line_num + 1
+            except csv.Error as exc:
+                raise InventoryError(f"{self.path.name}, line {start:,}: {_csv_problem(exc)}") from None
         self._position = 1.0
 
     # -- Excel ------------------------------------------------------------------------------------
@@ -255,10 +252,13 @@ def _csv_problem(exc: csv.Error) -> str:
     return str(exc)
 
 
-def _chain(first_line: str, rest: io.TextIOBase) -> Iterator[str]:
+def _chain(first_line: str, rest: io.TextIOBase, ended: list[bool]) -> Iterator[str]:
+    """The file's lines, then one more: a quoted field still open at the end takes it in, else it is a
+    record of its own (the CSV reader, like Excel, otherwise ends such a field silently at the end)."""
     yield first_line
     yield from rest
-    yield _END
+    ended.append(True)
+    yield _END + "\n"
 
 
 def _cell_text(value) -> str:
