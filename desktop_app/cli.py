@@ -419,17 +419,22 @@ def _main(argv: Sequence[str] | None, gui: Callable[[str | None], int] | None) -
     try:
         result = run_command(args)
     except InventoryError as exc:
+        log.info("refused: %s: %s", _masked(argv), exc.message)
         return _refuse(exc, as_json)
     except KeyboardInterrupt:
         return _refuse(InventoryError("Interrupted; the operation was rolled back."), as_json)
     except Exception as exc:  # a fault of ours or of the database: a message, never a traceback
-        log.exception("command failed: %s", argv)
+        from desktop_app.db import explain
         from desktop_app.logs import log_file
 
+        log.exception("command failed: %s", _masked(argv))  # the log masks any URL's password too
+        problem = explain(exc, getattr(args, "db", None) or "the database")
+        if problem is not None:
+            return _refuse(problem, as_json)
         return _refuse(
             InventoryError(
-                f"Unexpected error: {exc.__class__.__name__}: {exc}",
-                details=[f"nothing was changed; details are in {log_file()}"],
+                f"Unexpected error ({exc.__class__.__name__}): nothing was changed; "
+                f"the details are in {log_file()}."
             ),
             as_json,
         )
@@ -447,12 +452,25 @@ def _main(argv: Sequence[str] | None, gui: Callable[[str | None], int] | None) -
     return EXIT_OK
 
 
+def _masked(argv: Sequence[str]) -> list[str]:
+    """The command line as it may be logged: URLs' passwords and password options' values hidden."""
+    from desktop_app.logs import MASK, mask_secrets
+
+    shown = [mask_secrets(a) for a in argv]
+    for i, arg in enumerate(argv[:-1]):
+        if arg.endswith("-password"):
+            shown[i + 1] = MASK
+    return shown
+
+
 def _refuse(exc: InventoryError, as_json: bool) -> int:
-    print(f"error: {exc.message}", file=sys.stderr)
+    from desktop_app.logs import mask_secrets
+
+    print(f"error: {mask_secrets(exc.message)}", file=sys.stderr)
     for detail in exc.details:
-        print(f"  {detail}", file=sys.stderr)
+        print(f"  {mask_secrets(detail)}", file=sys.stderr)
     if as_json:
-        payload: dict = {"error": str(exc)}
+        payload: dict = {"error": mask_secrets(str(exc))}
         summary = getattr(exc, "summary", None)
         if summary is not None:
             payload = {**summary.as_json(), **payload}
