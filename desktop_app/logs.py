@@ -78,6 +78,8 @@ def setup_logging(*, console: bool = False, level: int = logging.INFO) -> Path |
         handler = _PrivateFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         path = None
+        # No log file: still never let Python's last-resort handler print driver text on stderr.
+        root.addHandler(logging.NullHandler())
     else:
         handler.setFormatter(_MaskingFormatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)

@@ -218,8 +218,9 @@ def test_case_6_out_of_range_and_non_ascii_numbers_are_refused_in_one_line(db, a
 
 def test_case_6_the_int32_limits_themselves_are_accepted(db):
     assert run(db, "product", "add", "MUG", "--on-hand", str(2**31 - 1)).returncode == 0
-    assert run(db, "product", "edit", "MUG", "--on-hand", str(-(2**31)), "--min-qty", "+3").returncode == 0
-    shown = json.loads(run(db, "product", "show", "MUG", "--json").stdout)
+    assert run(db, "product", "add", "CUP", "--on-hand", str(-(2**31)), "--min-qty", "+3").returncode == 0
+    assert json.loads(run(db, "product", "show", "MUG", "--json").stdout)["on_hand"] == 2**31 - 1
+    shown = json.loads(run(db, "product", "show", "CUP", "--json").stdout)
     assert shown["on_hand"] == -(2**31) and shown["min_qty"] == 3
 
 
