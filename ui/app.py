@@ -230,9 +230,7 @@ def install_error_dialog() -> None:
         if problem is not None:
             box = QMessageBox(QMessageBox.Icon.Warning, "Not done", problem.message)
         else:
-            box = QMessageBox(
-                QMessageBox.Icon.Critical, "Unexpected error", f"Something went wrong ({kind.__name__})."
-            )
+            box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error", _unexpected(kind, value))
         box.setInformativeText(
             "The operation was cancelled and everything saved before it is safe. "
             f"Details are in the log:\n{log_file()}"
@@ -241,6 +239,21 @@ def install_error_dialog() -> None:
         box.exec()
 
     sys.excepthook = hook
+
+
+def _unexpected(kind, value) -> str:
+    """What went wrong, in one line: never a statement, its parameters or a password."""
+    from sqlalchemy.exc import StatementError
+
+    if isinstance(value, StatementError):  # its text holds the SQL and the parameters
+        orig = getattr(value, "orig", None)
+        return f"Something went wrong in the database ({type(orig or value).__name__})."
+    first = (str(value).strip().splitlines() or [""])[0][:300]
+    return mask_secrets(
+        f"Something went wrong: {kind.__name__}: {first}"
+        if first
+        else f"Something went wrong: {kind.__name__}"
+    )
 
 
 def main(db: str | None = None) -> int:
