@@ -351,6 +351,20 @@ def explain(exc: BaseException, name: str) -> InventoryError | None:
         return InventoryError(disk_full_message(name))
     if sqlstate == "25006":
         return InventoryError(read_only_message(name))
+    if sqlstate == "22003":  # a number (or a sum, or a difference) beyond the server's 32-bit integers
+        return InventoryError(
+            "A number is beyond what the database stores (-2,147,483,648 to 2,147,483,647), so nothing "
+            "was changed: use a smaller one."
+        )
+    if sqlstate == "22001":
+        return InventoryError(
+            "A text is longer than the database stores, so nothing was changed: shorten it."
+        )
+    if sqlstate in ("22021", "22P05"):
+        return InventoryError(
+            "A text holds a character the database cannot store (such as a NUL byte), so nothing was "
+            "changed: remove it."
+        )
     if (
         type(orig).__module__.startswith("psycopg")
         and isinstance(exc, DBAPIError)
