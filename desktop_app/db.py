@@ -213,9 +213,10 @@ class Database:
                     f"{others[0]}): open another one, or give a new name to start a new database."
                 )
         if self.read_only:
+            made = "holds no inventory yet" if current is None else "was made by an older version"
             raise InventoryError(
-                f"{self.display_name} is read-only and was made by an older version of inventory-editor: "
-                "open it once where it may be written, so that it is upgraded."
+                f"{self.display_name} is read-only and {made}: open it once where it may be written, "
+                "so that its tables are brought up to date."
             )
         with self.connect(write=True) as conn:
             if not self.is_sqlite:
