@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from desktop_app.errors import Conflict, InventoryError, NotFound
 from desktop_app.ledger import Ledger, Unit, lock_units
@@ -28,11 +29,22 @@ VARIANT_FIELDS = ("item_number", "item_id", "status", "on_hand", "on_order", "lo
 NON_NEGATIVE = ("on_order", "min_qty", "max_qty", "low_stock_qty")
 
 
+ITEM_ID_FORM = re.compile(r"#([0-9]{1,10})")
+
+
 def item_where(ref: str):
-    """The condition selecting the item an ITEM argument names: an item number, or ``#N`` for ItemID N."""
+    """The condition selecting the item an ITEM argument names: an item number, or ``#N`` for ItemID N.
+
+    An item whose item number is itself ``#N`` (storefronts allow it, and imports bring it) is named by it:
+    ``#N`` is the ItemID form only where no item is numbered ``#N``. Only ASCII digits within the 32-bit
+    range make the ItemID form; anything else is an item number.
+    """
     ref = (ref or "").strip()
-    if ref.startswith("#") and ref[1:].isdigit():
-        return items.c.item_id == int(ref[1:])
+    match = ITEM_ID_FORM.fullmatch(ref)
+    if match and int(match.group(1)) <= 2**31 - 1:
+        named = items.alias("named")  # not correlated with the outer query's items
+        taken = select(named.c.id).where(named.c.item_number == ref).exists()
+        return or_(items.c.item_number == ref, and_(items.c.item_id == int(match.group(1)), ~taken))
     return items.c.item_number == ref
 
 

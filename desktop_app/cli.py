@@ -7,8 +7,11 @@ Exit status: 0 done; 2 wrong usage (argparse's own errors); 1 refused, with the 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 
@@ -186,13 +189,24 @@ def _item_options(p: argparse.ArgumentParser) -> None:
 
 
 # -- values --------------------------------------------------------------------------------------
-def _int(text: str | None, what: str) -> int | None:
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+# A whole number as the command line accepts it: an optional sign and the ASCII digits 0-9 only (no "²",
+# no "١٢", no "１２"), within the 32-bit range both databases store. Import cells have their own parser in
+# csvio/values.py; the two follow the same rule (SPEC section 5, "Limits").
+_WHOLE = re.compile(r"[-+]?[0-9]+")
+
+
+def _int(text: str | None, what: str, *, low: int = INT32_MIN, high: int = INT32_MAX) -> int | None:
     if text is None:
         return None
     cleaned = text.strip()
-    if not cleaned.lstrip("+-").isdigit():
-        raise Refused(f"{what}: '{text}' is not a whole number")
-    return int(cleaned)
+    if not _WHOLE.fullmatch(cleaned):
+        raise Refused(f"{what}: '{text}' is not a whole number (digits 0-9, optionally signed)")
+    # A number of hundreds of digits is out of range whatever it says: never hand it to int().
+    value = int(cleaned) if len(cleaned.lstrip("+-").lstrip("0")) <= 12 else None
+    if value is None or not low <= value <= high:
+        raise Refused(f"{what}: '{text}' is out of range (a whole number from {low:,} to {high:,})")
+    return value
 
 
 def _pairs(texts: Sequence[str], *, signed: bool) -> list[tuple[str, int]]:
@@ -212,8 +226,8 @@ def _pairs(texts: Sequence[str], *, signed: bool) -> list[tuple[str, int]]:
 
 
 def _order_id(text: str) -> int:
-    value = _int(text.lstrip("#"), "order")
-    return value
+    """An order number (``12`` or ``#12``): orders are numbered from 1."""
+    return _int(text.strip().removeprefix("#"), "order", low=1)
 
 
 def _item_fields(args: argparse.Namespace) -> dict:
@@ -256,15 +270,13 @@ def run_command(args: argparse.Namespace) -> object:
     if command == "status":
         if action == "list":
             return [s.as_json() for s in inventory.statuses()]
+        if action == "delete":
+            inventory.delete_status(args.name)
+            return {"deleted": args.name}
         flags = {f: getattr(args, f) for f in STATUS_FLAGS}
         if action == "add":
             return inventory.add_status(args.name, ships_in=args.ships_in, **flags).as_json()
-        if action == "edit":
-            return inventory.edit_status(
-                args.name, rename=args.rename, ships_in=args.ships_in, **flags
-            ).as_json()
-        inventory.delete_status(args.name)
-        return {"deleted": args.name}
+        return inventory.edit_status(args.name, rename=args.rename, ships_in=args.ships_in, **flags).as_json()
     if command == "store":
         if action == "list":
             return [s.as_json() for s in inventory.stores()]
@@ -296,7 +308,7 @@ def run_command(args: argparse.Namespace) -> object:
             return inventory.item(args.item).as_json()
         from desktop_app.queries import UnitQuery, list_items
 
-        limit = _int(args.limit, "--limit")
+        limit = _int(args.limit, "--limit", low=1)
         return [
             i.as_json()
             for i in inventory.db.read(lambda c: list_items(c, UnitQuery(search=args.search), limit=limit))
@@ -349,7 +361,7 @@ def run_command(args: argparse.Namespace) -> object:
     if command == "batch":
         if action == "list":
             return [{**b, "at": b["at"].isoformat() if b["at"] else None} for b in inventory.batches()]
-        result = inventory.revert_batch(_int(args.batch, "batch"))
+        result = inventory.revert_batch(_int(args.batch, "batch", low=1))
         return {"batch": result.batch, "status_changes": [c.as_json() for c in result.status_changes]}
     if command == "db":
         if action == "upgrade":
@@ -375,7 +387,26 @@ def _text(args: argparse.Namespace, result: object) -> str:
     return cli_text.render(args, result)
 
 
+EXIT_BROKEN_PIPE = 141  # what a Unix tool killed by SIGPIPE reports: `cmd | head -1` ends quietly
+
+
 def main(argv: Sequence[str] | None = None, *, gui: Callable[[str | None], int] | None = None) -> int:
+    try:
+        code = _main(argv, gui)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader went away (`product list | head -1`): stop quietly. Anything the command wrote to
+        # the database was committed before the first line was printed. Python would otherwise complain
+        # again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a stream with no descriptor (captured)
+                os.dup2(devnull, stream.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None, gui: Callable[[str | None], int] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -388,17 +419,22 @@ def main(argv: Sequence[str] | None = None, *, gui: Callable[[str | None], int] 
     try:
         result = run_command(args)
     except InventoryError as exc:
+        log.info("refused: %s: %s", _masked(argv), exc.message)
         return _refuse(exc, as_json)
     except KeyboardInterrupt:
         return _refuse(InventoryError("Interrupted; the operation was rolled back."), as_json)
     except Exception as exc:  # a fault of ours or of the database: a message, never a traceback
-        log.exception("command failed: %s", argv)
+        from desktop_app.db import explain
         from desktop_app.logs import log_file
 
+        log.exception("command failed: %s", _masked(argv))  # the log masks any URL's password too
+        problem = explain(exc, getattr(args, "db", None) or "the database")
+        if problem is not None:
+            return _refuse(problem, as_json)
         return _refuse(
             InventoryError(
-                f"Unexpected error: {exc.__class__.__name__}: {exc}",
-                details=[f"nothing was changed; details are in {log_file()}"],
+                f"Unexpected error ({exc.__class__.__name__}): nothing was changed; "
+                f"the details are in {log_file()}."
             ),
             as_json,
         )
@@ -416,12 +452,25 @@ def main(argv: Sequence[str] | None = None, *, gui: Callable[[str | None], int] 
     return EXIT_OK
 
 
+def _masked(argv: Sequence[str]) -> list[str]:
+    """The command line as it may be logged: URLs' passwords and password options' values hidden."""
+    from desktop_app.logs import MASK, mask_secrets
+
+    shown = [mask_secrets(a) for a in argv]
+    for i, arg in enumerate(argv[:-1]):
+        if arg.endswith("-password"):
+            shown[i + 1] = MASK
+    return shown
+
+
 def _refuse(exc: InventoryError, as_json: bool) -> int:
-    print(f"error: {exc.message}", file=sys.stderr)
+    from desktop_app.logs import mask_secrets
+
+    print(f"error: {mask_secrets(exc.message)}", file=sys.stderr)
     for detail in exc.details:
-        print(f"  {detail}", file=sys.stderr)
+        print(f"  {mask_secrets(detail)}", file=sys.stderr)
     if as_json:
-        payload: dict = {"error": str(exc)}
+        payload: dict = {"error": mask_secrets(str(exc))}
         summary = getattr(exc, "summary", None)
         if summary is not None:
             payload = {**summary.as_json(), **payload}

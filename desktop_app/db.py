@@ -10,10 +10,12 @@ retried a bounded number of times.
 
 from __future__ import annotations
 
+import errno
 import getpass
 import logging
 import os
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from desktop_app.errors import InventoryError
+from desktop_app.logs import mask_secrets
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +74,19 @@ def current_user() -> str:
 class Database:
     """An open database: an engine plus transactions that know whether they write."""
 
-    def __init__(self, url: str | os.PathLike | None = None, *, migrate: bool = True) -> None:
-        self.url = resolve_url(url)
+    def __init__(
+        self, url: str | os.PathLike | None = None, *, migrate: bool = True, read_only: bool | None = None
+    ) -> None:
+        try:
+            self.url = resolve_url(url)
+        except OSError as exc:  # the folder for a new file cannot be made
+            raise explain(exc, os.fspath(url or "")) or InventoryError(str(exc)) from exc
         self.is_sqlite = self.url.startswith("sqlite")
+        # A SQLite file (or its folder) we may not write is opened read-only: reading works, writing is
+        # refused with one sentence before any SQL runs, and nothing (no -wal, no -shm) is left beside it.
+        self.read_only = bool(read_only) or (
+            read_only is None and self.is_sqlite and _sqlite_read_only(self.url)
+        )
         self.engine = self._build_engine()
         self.who = current_user()
         # Transactions retried after a lost race (a serialization failure, a deadlock, a busy database).
@@ -83,6 +96,12 @@ class Database:
 
     # -- engine -----------------------------------------------------------------------------------
     def _build_engine(self) -> Engine:
+        if self.is_sqlite and self.read_only:
+            creator = _read_only_creator(make_url(self.url).database)
+            engine = create_engine(self.url, creator=creator, pool_size=2, max_overflow=4)
+            event.listen(engine, "connect", _sqlite_read_only_on_connect)
+            event.listen(engine, "begin", _sqlite_on_begin)
+            return engine
         if self.is_sqlite:
             # A small pool: the pragmas run once per connection; WAL gives every transaction a fresh snapshot.
             engine = create_engine(
@@ -101,16 +120,30 @@ class Database:
         url = make_url(self.url)
         if self.is_sqlite:
             return url.database or ":memory:"
-        return url.render_as_string(hide_password=True)
+        return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
 
     # -- transactions -----------------------------------------------------------------------------
     @contextmanager
     def connect(self, *, write: bool) -> Iterator[Connection]:
-        """One transaction: committed if the block finishes, rolled back if it raises."""
-        with self.engine.connect() as conn:
-            conn = conn.execution_options(inventory_write=write)
-            with conn.begin():
-                yield conn
+        """One transaction: committed if the block finishes, rolled back if it raises.
+
+        A database problem the person can act on (not a database, damaged, read-only, disk full, server
+        unreachable) comes out as an ``InventoryError`` of one sentence; its details go to the log.
+        """
+        if write and self.read_only:
+            raise InventoryError(read_only_message(self.display_name))
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(inventory_write=write)
+                with conn.begin():
+                    yield conn
+        except (DBAPIError, sqlite3.Error, OSError) as exc:
+            problem = explain(exc, self.display_name)
+            if problem is None:
+                raise
+            code = getattr(getattr(exc, "orig", exc), "sqlite_errorname", "")
+            log.warning("%s: %s %s", self.display_name, code, mask_secrets(str(exc)))
+            raise problem from exc
 
     def read(self, fn: Callable[[Connection], T]) -> T:
         with self.connect(write=False) as conn:
@@ -154,13 +187,37 @@ class Database:
 
     def ensure_schema(self, target: str = "head") -> None:
         """Create the schema, or upgrade it (to ``target``), unless it is already at the newest revision."""
-        if self.schema_revision() == (SCHEMA_REVISION if target == "head" else target):
+        current = self.schema_revision()
+        if current == (SCHEMA_REVISION if target == "head" else target):
             return
         from alembic import command
         from alembic.config import Config
+        from alembic.script import ScriptDirectory
 
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        known = {script.revision for script in ScriptDirectory.from_config(cfg).walk_revisions()}
+        if current is not None and current not in known:
+            from desktop_app import __version__
+
+            raise InventoryError(
+                f"{self.display_name} was made by a newer version of inventory-editor (schema {current}; "
+                f"this is version {__version__}): install the newer version to open it."
+            )
+        if current is None:
+            with self.connect(write=False) as conn:
+                others = [t for t in inspect(conn).get_table_names() if not t.startswith("sqlite_")]
+            if others:
+                raise InventoryError(
+                    f"{self.display_name} is not an inventory database (it holds other tables, such as "
+                    f"{others[0]}): open another one, or give a new name to start a new database."
+                )
+        if self.read_only:
+            made = "holds no inventory yet" if current is None else "was made by an older version"
+            raise InventoryError(
+                f"{self.display_name} is read-only and {made}: open it once where it may be written, "
+                "so that its tables are brought up to date."
+            )
         with self.connect(write=True) as conn:
             if not self.is_sqlite:
                 # Two workstations opening a new server database at once: one migrates, the other waits.
@@ -173,7 +230,13 @@ def _sqlite_on_connect(dbapi_conn, _record) -> None:
     # We issue BEGIN ourselves (see _sqlite_on_begin); the driver must not.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    # Another program's database is refused by ensure_schema: leave its journal mode (its header) alone.
+    tables, ours = cur.execute(
+        "SELECT count(*), count(CASE WHEN name = 'alembic_version' THEN 1 END) FROM sqlite_master "
+        "WHERE type = 'table'"
+    ).fetchone()
+    if ours or not tables:
+        cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     cur.execute("PRAGMA synchronous=NORMAL")
@@ -196,3 +259,156 @@ def _retryable(exc: DBAPIError) -> bool:
     if _sqlstate(exc) in _RETRYABLE_SQLSTATES:
         return True
     return "database is locked" in str(exc.orig)
+
+
+# -- read-only SQLite files ---------------------------------------------------------------------------
+def _sqlite_path(url: str) -> str | None:
+    database = make_url(url).database
+    return database if database and database != ":memory:" else None
+
+
+def _sqlite_read_only(url: str) -> bool:
+    """An existing file we may not write, or whose folder we may not write (SQLite needs both)."""
+    path = _sqlite_path(url)
+    if path is None or not os.path.exists(path):
+        return False
+    return not os.access(path, os.W_OK) or not os.access(os.path.dirname(path) or ".", os.W_OK)
+
+
+def _read_only_creator(path: str) -> Callable[[], sqlite3.Connection]:
+    """Connections that never write and never create a file beside the database.
+
+    With no ``-wal`` file beside it, the file is opened ``immutable`` (no locks, no ``-shm``): nobody can be
+    writing it, since nobody may. With a ``-wal`` left there (a copy taken while it was in use), the
+    committed changes in it must be read, so the file is opened ``mode=ro`` instead.
+    """
+    from urllib.parse import quote
+
+    mode = "mode=ro" if os.path.exists(path + "-wal") else "immutable=1"
+    uri = f"file:{quote(os.path.abspath(path))}?{mode}"
+
+    def create() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+
+    return create
+
+
+def _sqlite_read_only_on_connect(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA query_only=ON")
+    cur.execute("PRAGMA temp_store=MEMORY")
+    cur.execute("PRAGMA cache_size=-32768")
+    cur.close()
+
+
+def read_only_message(name: str) -> str:
+    return (
+        f"{name} is read-only, so nothing was changed: copy it to a folder you may write to, "
+        "or ask for write access to it."
+    )
+
+
+# -- problems a person can act on ----------------------------------------------------------------------
+def explain(exc: BaseException, name: str) -> InventoryError | None:
+    """One sentence for a database or file problem (no SQL, no parameters, no driver text), or None.
+
+    ``name`` is the database as it is shown (a path, or a URL with its password masked).
+    """
+    name = mask_secrets(name)
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, sqlite3.Error):
+        code = getattr(orig, "sqlite_errorname", "") or ""
+        text_ = str(orig).lower()
+        if code == "SQLITE_NOTADB" or "file is not a database" in text_:
+            return InventoryError(
+                f"{name} is not an inventory database (it is not a database file at all): open another "
+                "file, or give a new name to start a new database."
+            )
+        if code.startswith("SQLITE_CORRUPT") or "malformed" in text_:
+            return InventoryError(
+                f"{name} is damaged (the file is incomplete or corrupted): restore a backup copy, or run "
+                f'sqlite3 "{name}" "PRAGMA integrity_check" to see what is wrong.'
+            )
+        if code.startswith("SQLITE_READONLY") or "readonly database" in text_:
+            return InventoryError(read_only_message(name))
+        if code == "SQLITE_FULL" or "disk is full" in text_:
+            return InventoryError(disk_full_message(name))
+        if code.startswith("SQLITE_CANTOPEN") or "unable to open database" in text_:
+            return InventoryError(
+                f"{name} cannot be opened: check that its folder exists and that you may read and write it."
+            )
+        if (code.startswith("SQLITE_IOERR") or "disk i/o error" in text_) and _disk_full(name):
+            # SQLite reports a write the full disk refused as an I/O error when it hits the WAL index.
+            return InventoryError(disk_full_message(name))
+        if code.startswith("SQLITE_IOERR") or "disk i/o error" in text_:
+            return InventoryError(
+                f"{name} could not be read or written (a disk error), so nothing was changed: check the "
+                "disk and try again."
+            )
+        return None
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if sqlstate == "53100":
+        return InventoryError(disk_full_message(name))
+    if sqlstate == "25006":
+        return InventoryError(read_only_message(name))
+    if sqlstate == "22003":  # a number (or a sum, or a difference) beyond the server's 32-bit integers
+        return InventoryError(
+            "A number is beyond what the database stores (-2,147,483,648 to 2,147,483,647), so nothing "
+            "was changed: use a smaller one."
+        )
+    if sqlstate == "22001":
+        return InventoryError(
+            "A text is longer than the database stores, so nothing was changed: shorten it."
+        )
+    if sqlstate in ("22021", "22P05"):
+        return InventoryError(
+            "A text holds a character the database cannot store (such as a NUL byte), so nothing was "
+            "changed: remove it."
+        )
+    if (
+        type(orig).__module__.startswith("psycopg")
+        and isinstance(exc, DBAPIError)
+        and exc.connection_invalidated
+    ):
+        return InventoryError(f"The connection to {name} was lost, so nothing was changed: try again.")
+    if (
+        type(orig).__name__ == "OperationalError"
+        and type(orig).__module__.startswith("psycopg")
+        and (sqlstate is None or sqlstate.startswith(("08", "28", "3D", "57P")))
+    ):
+        first = (mask_secrets(str(orig)).strip().splitlines() or [""])[0]
+        reason = " ".join(first.split("failed: ")[-1].replace("FATAL:", "").split()).rstrip(".")
+        return InventoryError(f"Cannot connect to {name}: {reason or 'the server did not answer'}.")
+    if isinstance(orig, OSError):
+        if orig.errno == errno.ENOSPC:
+            return InventoryError(disk_full_message(orig.filename))
+        target = orig.filename
+        if target is None:
+            return None
+        if orig.errno in (errno.EACCES, errno.EPERM):
+            return InventoryError(
+                f"You may not use {target} (permission denied): choose another file or folder."
+            )
+        if orig.errno == errno.EROFS:
+            return InventoryError(f"{target} is on a read-only disk: choose another place.")
+        if orig.errno == errno.ENOENT:
+            return InventoryError(f"{target} does not exist: check the name.")
+        if orig.errno == errno.EISDIR:
+            return InventoryError(f"{target} is a folder: give a file name.")
+    return None
+
+
+def _disk_full(path: str) -> bool:
+    """Whether the disk holding ``path`` has (next to) no room left."""
+    folder = os.path.dirname(path)
+    try:
+        stat = os.statvfs(folder or ".")
+    except OSError:
+        return False
+    return stat.f_bavail * stat.f_frsize < 256 * 1024
+
+
+def disk_full_message(name: str | None = None) -> str:
+    where = f" on the disk holding {name}" if name else ""
+    return f"The disk is full, so nothing was changed: free some space{where} and try again."

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import __version__
-from desktop_app.db import default_database_path
+from desktop_app.db import default_database_path, explain
 from desktop_app.errors import InventoryError
-from desktop_app.logs import log_file, setup_logging
+from desktop_app.logs import log_file, mask_secrets, setup_logging
 from desktop_app.service import Inventory
 
 log = logging.getLogger(__name__)
@@ -58,14 +58,32 @@ def open_inventory(url: str, parent: QWidget | None = None) -> Inventory | None:
     """Open (creating or upgrading) a database; a failure is a message, not a crash."""
     try:
         return Inventory(url)
-    except InventoryError as exc:
-        QMessageBox.warning(parent, "Open database", exc.message)
-    except Exception as exc:  # a file that is not a database, a server that does not answer…
+    except InventoryError as exc:  # not a database, damaged, newer, unreachable…: one sentence
+        log.info("cannot open %s: %s", url, exc.message)
+        _warn(parent, exc.message)
+    except Exception as exc:  # anything else: a sentence and the log, never driver text
         log.exception("cannot open %s", url)
-        QMessageBox.warning(
-            parent, "Open database", f"{url} cannot be opened as an inventory database:\n{exc}"
+        problem = explain(exc, url)
+        _warn(
+            parent,
+            problem.message
+            if problem is not None
+            else f"{mask_secrets(url)} cannot be opened as an inventory database; the details are in "
+            f"{log_file()}.",
         )
     return None
+
+
+def _warn(parent: QWidget | None, message: str) -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Open database",
+        mask_secrets(message),
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.setObjectName("open_failed")
+    box.exec()
 
 
 def open_demo(parent: QWidget | None = None) -> Inventory | None:
@@ -207,18 +225,35 @@ def install_error_dialog() -> None:
         if isinstance(value, KeyboardInterrupt):
             QApplication.quit()
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Critical, "Unexpected error", f"Something went wrong: {kind.__name__}: {value}"
-        )
+        # A database or file problem (disk full, read-only, damaged…) is one sentence, no SQL, no driver text.
+        problem = explain(value, "the database") if isinstance(value, Exception) else None
+        if problem is not None:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Not done", problem.message)
+        else:
+            box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error", _unexpected(kind, value))
         box.setInformativeText(
             "The operation was cancelled and everything saved before it is safe. "
             f"Details are in the log:\n{log_file()}"
         )
-        box.setDetailedText("".join(traceback.format_exception(kind, value, tb)))
         box.setObjectName("unexpected_error")
         box.exec()
 
     sys.excepthook = hook
+
+
+def _unexpected(kind, value) -> str:
+    """What went wrong, in one line: never a statement, its parameters or a password."""
+    from sqlalchemy.exc import StatementError
+
+    if isinstance(value, StatementError):  # its text holds the SQL and the parameters
+        orig = getattr(value, "orig", None)
+        return f"Something went wrong in the database ({type(orig or value).__name__})."
+    first = (str(value).strip().splitlines() or [""])[0][:300]
+    return mask_secrets(
+        f"Something went wrong: {kind.__name__}: {first}"
+        if first
+        else f"Something went wrong: {kind.__name__}"
+    )
 
 
 def main(db: str | None = None) -> int:

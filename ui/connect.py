@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,7 +16,12 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import URL
 
+from desktop_app.db import explain
+from desktop_app.errors import InventoryError
+from desktop_app.logs import mask_secrets
 from desktop_app.service import Inventory
+
+log = logging.getLogger(__name__)
 
 
 class ConnectDialog(QDialog):
@@ -69,8 +76,13 @@ class ConnectDialog(QDialog):
     def connect_now(self) -> None:
         try:
             self.inventory = Inventory(self.url())
-        except Exception as exc:  # the server's own words: wrong password, no such database…
+        except InventoryError as exc:  # wrong password, no such database, newer schema…: one sentence
+            self.problem.setText(mask_secrets(exc.message))
+            return
+        except Exception as exc:  # anything else: the server's own first line, never the password
+            log.exception("cannot connect")
+            problem = explain(exc, self.url())
             message = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-            self.problem.setText(f"Cannot connect: {message}")
+            self.problem.setText(mask_secrets(problem.message if problem else f"Cannot connect: {message}"))
             return
         self.accept()

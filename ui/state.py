@@ -43,9 +43,24 @@ class AppState(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(WATCH_INTERVAL_MS)
         self._timer.timeout.connect(self.poll_changes)
-        if watch:
+        self._watch = watch
+        if watch and not inventory.db.read_only:  # a read-only file cannot change under us
             self.watcher = ChangeWatcher(inventory.db)
             self._timer.start()
+
+    @property
+    def read_only(self) -> bool:
+        """The database was opened read-only (a file or folder this user may not write)."""
+        return bool(getattr(self.inventory.db, "read_only", False))
+
+    def read_only_banner(self) -> str | None:
+        """What the main window shows (title suffix, status bar) while the database is read-only, else None."""
+        if not self.read_only:
+            return None
+        return (
+            f"{self.inventory.db.display_name} is read-only: you can look, search and export, "
+            "but not change anything"
+        )
 
     def close(self) -> None:
         """Stop watching (call from the GUI thread before letting go of this object)."""
@@ -102,7 +117,10 @@ class AppState(QObject):
         self.reload_lists()
         if self.watcher is not None:
             self.watcher.close()
+            self.watcher = None
+        if self._watch and not inventory.db.read_only:
             self.watcher = ChangeWatcher(inventory.db)
+            self._timer.start()
         if old is not inventory:
             old.db.dispose()
         self.database_changed.emit()

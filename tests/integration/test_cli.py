@@ -160,3 +160,106 @@ def test_env_var_names_the_database(tmp_path):
         [sys.executable, "-m", "desktop_app", "init"], capture_output=True, text=True, env=env
     )
     assert proc.returncode == 0 and target.exists()
+
+
+def _quiet(proc):
+    """Nothing a user should never see: a traceback, a Python exception name, SQL, a driver link."""
+    for text in (proc.stderr, proc.stdout):
+        for leak in ("Traceback", "Error:", "sqlalche.me", "SELECT", "INSERT", "UPDATE", "[parameters"):
+            assert leak not in text, text
+    return True
+
+
+def test_case_2_status_delete_deletes_an_unused_status(db):
+    assert run(db, "status", "add", "Seasonal", "--hidden").returncode == 0
+    proc = run(db, "status", "delete", "Seasonal")
+    assert proc.returncode == 0 and _quiet(proc), proc.stderr
+    assert "Deleted status Seasonal" in proc.stdout
+    names = [s["name"] for s in json.loads(run(db, "status", "list", "--json").stdout)]
+    assert "Seasonal" not in names and "In Stock" in names
+    run(db, "product", "add", "MUG", "--status", "Back Order")
+    used = run(db, "status", "delete", "Back Order")
+    assert used.returncode == 1 and "MUG" in used.stderr and _quiet(used)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["product", "edit", "MUG", "--on-hand", "²"],
+        ["product", "edit", "MUG", "--on-hand", "١٢"],
+        ["product", "edit", "MUG", "--on-hand", "１２"],
+        ["product", "edit", "MUG", "--on-hand", str(2**31)],
+        ["product", "edit", "MUG", "--on-order", str(-(2**31) - 1)],
+        ["product", "edit", "MUG", "--min-qty", str(2**63)],
+        ["product", "edit", "MUG", "--item-id", "9" * 30],
+        ["product", "add", "CUP", "--on-hand", str(2**31)],
+        ["stock", "adjust", "MUG=+١٢"],
+        ["stock", "adjust", f"MUG=+{2**31}"],
+        ["order", "pay", "²"],
+        ["order", "pay", "99999999999999999999"],
+        ["order", "ship", "#" + "9" * 25],
+        ["order", "place", "--store", "Main", f"MUG={2**40}"],
+        ["product", "list", "--limit", "²"],
+        ["batch", "revert", "9" * 22],
+    ],
+)
+def test_case_6_out_of_range_and_non_ascii_numbers_are_refused_in_one_line(db, args):
+    run(db, "store", "add", "Main")
+    run(db, "product", "add", "MUG", "--on-hand", "5")
+    before = run(db, "product", "show", "MUG", "--json").stdout
+    proc = run(db, *args)
+    assert proc.returncode in (1, 2), proc.stderr
+    assert _quiet(proc)
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "Unexpected" not in proc.stderr
+    assert run(db, "product", "show", "MUG", "--json").stdout == before
+    assert run(db, "product", "show", "CUP").returncode == 1
+
+
+def test_case_6_the_int32_limits_themselves_are_accepted(db):
+    assert run(db, "product", "add", "MUG", "--on-hand", str(2**31 - 1)).returncode == 0
+    assert run(db, "product", "add", "CUP", "--on-hand", str(-(2**31)), "--min-qty", "+3").returncode == 0
+    assert json.loads(run(db, "product", "show", "MUG", "--json").stdout)["on_hand"] == 2**31 - 1
+    shown = json.loads(run(db, "product", "show", "CUP", "--json").stdout)
+    assert shown["on_hand"] == -(2**31) and shown["min_qty"] == 3
+
+
+def test_case_10_output_to_a_closed_pipe_ends_quietly(db):
+    for n in range(3):
+        run(db, "product", "add", f"P{n}", "--name", "x" * 300)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    for args in (["product", "list"], ["product", "list", "--json"], ["status", "list"]):
+        # The reading end is closed before the command writes anything: like `product list | head -0`.
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "desktop_app", "--db", db, *args],
+                stdout=write_end,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                timeout=120,
+            )
+        finally:
+            os.close(write_end)
+        assert proc.stderr == "", proc.stderr
+        assert proc.returncode == 141  # as a Unix tool killed by SIGPIPE: `set -o pipefail` still notices
+
+
+def test_case_11_an_item_numbered_hash_n_is_reachable(db):
+    assert run(db, "product", "add", "#77", "--name", "Hash item", "--on-hand", "4").returncode == 0
+    assert run(db, "product", "add", "PLAIN", "--item-id", "77", "--name", "ItemID 77").returncode == 0
+    shown = run(db, "product", "show", "#77", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["name"] == "Hash item"  # the item number wins over the ItemID form
+    assert run(db, "product", "edit", "#77", "--on-hand", "6").returncode == 0
+    assert json.loads(run(db, "product", "show", "#77", "--json").stdout)["on_hand"] == 6
+    assert [h["cause"] for h in json.loads(run(db, "history", "#77", "--json").stdout)] == ["manual"] * 2
+    # With no item numbered #N, #N still names ItemID N.
+    run(db, "product", "add", "OTHER", "--item-id", "78", "--name", "ItemID 78")
+    assert json.loads(run(db, "product", "show", "#78", "--json").stdout)["item_number"] == "OTHER"
+    # Nothing else is read as an ItemID: non-ASCII digits or numbers beyond the ItemID range.
+    for ref in ("#²", "#" + "9" * 25):
+        proc = run(db, "product", "show", ref)
+        assert proc.returncode == 1 and f"no item '{ref}'" in proc.stderr and _quiet(proc)
