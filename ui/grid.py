@@ -440,6 +440,7 @@ class InventoryGridWindow(QMainWindow):
         self.problem_line = QLabel()
         self.problem_line.setObjectName("error")
         self.problem_line.setWordWrap(True)
+        self.problem_line.setContentsMargins(8, 2, 8, 2)
         self.problem_line.hide()
         central = QWidget()
         column = QVBoxLayout(central)
@@ -473,15 +474,18 @@ class InventoryGridWindow(QMainWindow):
         self.act_apply = self._action("Preview && apply…", self.preview_and_apply, "Ctrl+Return", bar)
         self.act_discard = self._action("Discard pending…", self.discard_pending, None, bar)
         bar.addSeparator()
-        self.act_undo = self.model.undo_stack.createUndoAction(self, "Undo")
-        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
-        self.act_redo = self.model.undo_stack.createRedoAction(self, "Redo")
-        self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
+        # Short, fixed labels (the step undone is in the tooltip), so the toolbar fits 1024 pixels.
+        stack = self.model.undo_stack
+        self.act_undo = self._stack_action("Undo", stack.undo, QKeySequence.StandardKey.Undo)
+        self.act_redo = self._stack_action("Redo", stack.redo, QKeySequence.StandardKey.Redo)
+        stack.canUndoChanged.connect(self.act_undo.setEnabled)
+        stack.canRedoChanged.connect(self.act_redo.setEnabled)
+        stack.undoTextChanged.connect(lambda text: self.act_undo.setToolTip(f"Undo {text} (Ctrl+Z)"))
+        stack.redoTextChanged.connect(lambda text: self.act_redo.setToolTip(f"Redo {text} (Ctrl+Shift+Z)"))
         bar.addAction(self.act_undo)
         bar.addAction(self.act_redo)
         bar.addSeparator()
         bar.addWidget(self.find)
-        bar.addWidget(self.counts)
         self.addToolBar(bar)
         for text, slot, keys in (
             ("Copy", self.view.copy, QKeySequence.StandardKey.Copy),
@@ -502,9 +506,16 @@ class InventoryGridWindow(QMainWindow):
         self.model.pending_changed.connect(self._show_problem)
         self.model.modelReset.connect(self._show_problem)
         state.stores_changed.connect(self._fill_stores)
-        self.statusBar()
+        self.statusBar().addPermanentWidget(self.counts)
         fit_within_screen(self, 1200, 720)
         self._update_counts()
+
+    def _stack_action(self, text: str, slot, keys) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(keys))
+        action.setEnabled(False)
+        action.triggered.connect(slot)
+        return action
 
     def _action(self, text: str, slot, keys, bar: QToolBar) -> QAction:
         action = QAction(text, self)
