@@ -197,6 +197,24 @@ class PlaceOrderDialog(QDialog):
             self.lines.scrollToBottom()
         self.item.setFocus()
 
+    def reject(self) -> None:
+        """Escape, Cancel or the close box: lines already entered are not thrown away without asking."""
+        count = self.lines.rowCount() + (1 if self.item.text().strip() else 0)
+        if (
+            self.order_id is None
+            and count
+            and not confirm_destructive(
+                self,
+                "Discard this order",
+                f"Discard the new order for {self.store.currentText()} with {count} "
+                f"line{'s' if count != 1 else ''} ({', '.join(f'{i} × {q}' for i, q in self.wanted()[:4])}"
+                f"{'…' if count > 4 else ''})? It was not placed.",
+                "&Discard it",
+            )
+        ):
+            return
+        super().reject()
+
     def keyPressEvent(self, event) -> None:
         """Enter moves through the form: Item → Quantity → adds the line → Item. It never places the order."""
         if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or event.modifiers() & ~(

@@ -173,6 +173,7 @@ def test_refused_order_shows_why_and_changes_nothing(window, qtbot, modal):
         shown["message"] = dialog.problem.text()
         shown["lines"] = [dialog.lines.item(r, 2).text() for r in range(dialog.lines.rowCount())]
         shown["open"] = dialog.isVisible()
+        modal.on_next(lambda box: box.button(QMessageBox.StandardButton.Yes).click())  # "Discard this order?"
         dialog.reject()
 
     modal.on_next(order)

@@ -153,3 +153,22 @@ def test_defect_2_enter_adds_lines_and_only_the_place_button_places(new_order, q
     qtbot.waitUntil(lambda: dialog.order_id is not None)  # a mnemonic "animates" the click first
     placed = demo.order(dialog.order_id)
     assert [(ln.item_number, ln.quantity) for ln in placed.lines] == [("MUG-CER", 2), ("FILT-100", 3)]
+
+
+def test_escape_with_lines_entered_asks_before_discarding_the_new_order(new_order, qtbot, modal):
+    dialog = new_order
+    dialog.add_line("MUG-CER", 2)
+    asked = {}
+
+    def answer(box):
+        asked["text"] = message_text(box)
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # the default: keep it
+
+    modal.on_next(answer)
+    qtbot.keyClick(dialog.item, Qt.Key.Key_Escape)
+    modal.check()
+    assert "MUG-CER × 2" in asked["text"] and dialog.isVisible()
+    modal.on_next(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    qtbot.keyClick(dialog.item, Qt.Key.Key_Escape)
+    modal.check()
+    assert not dialog.isVisible()
