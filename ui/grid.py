@@ -246,7 +246,8 @@ class GridView(QTableView):
             if typing and current.isValid() and not self.grid.flags(current) & Qt.ItemFlag.ItemIsEditable:
                 row = self.grid.row_tuple(current.row())
                 if row is not None:
-                    self.notice.emit(self.grid.read_only_reason(row, self.grid.key(current.column())))
+                    reason = self.grid.read_only_reason(row, self.grid.key(current.column()))
+                    self.notice.emit(f"{reason} (typing is ignored in this cell)")
                 event.accept()  # a read-only cell swallows typing; the keys never land elsewhere
                 return
         super().keyPressEvent(event)
@@ -341,10 +342,20 @@ class GridView(QTableView):
         return self.grid.edit_cells(edits, "fill down")
 
     def clear_selection_cells(self) -> int:
-        edits = [
-            (r, c, CLEARED[self.grid.key(c)]) for r, c in self.selected_cells() if self.grid.key(c) in CLEARED
-        ]
-        return self.grid.edit_cells(edits, "clear")
+        cells = self.selected_cells()
+        edits = [(r, c, CLEARED[self.grid.key(c)]) for r, c in cells if self.grid.key(c) in CLEARED]
+        done = self.grid.edit_cells(edits, "clear")
+        if not done and cells:
+            r, c = cells[0]
+            row = self.grid.row_tuple(r)
+            if len(cells) == 1 and row is not None and not self._editable(r, c):
+                self.notice.emit(self.grid.read_only_reason(row, self.grid.key(c)))
+            elif not edits:
+                self.notice.emit(
+                    "Delete clears only ETA, Min, Max and Low stock (to no date, 0 = none); type a value to "
+                    "change other cells."
+                )
+        return done
 
     def go_to_row(self, row: int) -> None:
         index = self.grid.index(row, max(self.currentIndex().column(), 0))

@@ -149,11 +149,11 @@ class InventoryGridModel(ItemTableModel):
             product = row_label(parent) if parent else "its product"
             return (
                 f"{label} is a variant: its {title} follows its product {product}; "
-                "change it in the product editor. Nothing was typed."
+                "change it in the product editor."
             )
         if key == "item_number":
-            return f"Item numbers are not edited in the grid ({label}): use the product editor. Nothing was typed."
-        return f"{title} of {label} is not edited in the grid: use the product editor. Nothing was typed."
+            return f"Item numbers are not edited in the grid ({label}): use the product editor."
+        return f"{title} of {label} is not edited in the grid: use the product editor."
 
     def cell_text(self, row: tuple, key: str) -> str:
         pending = self.pending.get((row[0], key))

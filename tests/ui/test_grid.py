@@ -431,3 +431,16 @@ def test_discarding_pending_edits_confirms_naming_them_with_no_as_the_default(gr
     modal.check()
     assert "1 pending edits of P002" in asked["text"] and asked["default_no"]
     assert (model.item_id(2), "on_hand") in model.pending
+
+
+def test_the_frozen_item_number_header_sorts_like_the_grid_header(grid, qtbot):
+    frozen = grid.view.frozen
+    header = frozen.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton)
+    assert text(grid, 0, "item_number") == "P059"
+    assert grid.view.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    hidden = [frozen.isColumnHidden(c) for c in range(grid.model.columnCount())]
+    assert hidden == [False] + [True] * (grid.model.columnCount() - 1)  # still only the item numbers
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton)
+    assert text(grid, 0, "item_number") == "P000"
