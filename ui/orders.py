@@ -314,6 +314,9 @@ class ReturnDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(note)
         layout.addWidget(buttons)
+        fit_within_screen(
+            self, max(420, self.table.horizontalHeader().length() + 60), 160 + 30 * len(order.lines)
+        )
 
     def wanted(self) -> list[tuple[str, int]]:
         return [

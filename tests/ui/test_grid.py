@@ -397,6 +397,7 @@ def test_defect_11_pending_invalid_preview_and_frozen_item_numbers_read_clearly(
 def test_defect_9_grid_orders_and_settings_fit_the_screen(qtbot, catalog, grid):
     from PySide6.QtGui import QUndoStack
 
+    from ui.conflict import ConflictDialog
     from ui.orders import OrdersDialog, PlaceOrderDialog
     from ui.store_settings import StoreSettingsDialog
 
@@ -407,6 +408,7 @@ def test_defect_9_grid_orders_and_settings_fit_the_screen(qtbot, catalog, grid):
         OrdersDialog(grid.state),
         PlaceOrderDialog(grid.state),
         StoreSettingsDialog(grid.state, QUndoStack()),
+        ConflictDialog("40 items", [(f"P{n:03d} on hand", 5, 3, 9) for n in range(40)]),
     ]
     for window in windows:
         minimum = window.minimumSizeHint()
