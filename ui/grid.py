@@ -159,6 +159,28 @@ class GridView(QTableView):
         self.frozen = FrozenColumn(self)
         self.horizontalHeader().sectionResized.connect(self._column_resized)
         self._place_frozen()
+        self._kept: tuple[int, int] | None = None
+        model.modelAboutToBeReset.connect(self._remember_current)
+        model.modelReset.connect(self._restore_current)
+
+    # -- the current cell follows its item through a refresh or a sort ---------------------------------------
+    def _remember_current(self) -> None:
+        index = self.currentIndex()
+        item_id = self.grid.item_id(index.row()) if index.isValid() else None
+        self._kept = (item_id, index.column()) if item_id is not None else None
+
+    def _restore_current(self) -> None:
+        kept, self._kept = self._kept, None
+        if kept is None:
+            return
+        item_id, column = kept
+        try:
+            row = self.grid.state.inventory.view_position(self.grid.query, item_id)
+        except InventoryError:
+            return
+        if 0 <= row < self.grid.rowCount() and self.grid.item_id(row) == item_id:
+            self.setCurrentIndex(self.grid.index(row, column))
+            self.scrollTo(self.grid.index(row, column))
 
     @property
     def grid(self) -> InventoryGridModel:

@@ -446,3 +446,15 @@ def test_the_frozen_item_number_header_sorts_like_the_grid_header(grid, qtbot):
     assert hidden == [False] + [True] * (grid.model.columnCount() - 1)  # still only the item numbers
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton)
     assert text(grid, 0, "item_number") == "P000"
+
+
+def test_the_current_cell_follows_its_item_through_applying_and_sorting(grid, qtbot, catalog):
+    model, view = grid.model, grid.view
+    type_into(grid, qtbot, 5, "on_hand", "9")  # Enter moves down to P006
+    assert text(grid, view.currentIndex().row(), "item_number") == "P006"
+    grid.apply()
+    assert catalog.item("P005").on_hand == 9
+    assert view.currentIndex().isValid() and text(grid, view.currentIndex().row(), "item_number") == "P006"
+    view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert text(grid, view.currentIndex().row(), "item_number") == "P006"
+    assert view.currentIndex().column() == model.column_of("on_hand")
