@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import look
-from ui.widgets import display_value, read_only_table
+from ui.widgets import display_value, fit_within_screen, read_only_table
 
 
 class ConflictDialog(QDialog):
@@ -47,15 +47,15 @@ class ConflictDialog(QDialog):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
         buttons = QDialogButtonBox()
-        self.mine = buttons.addButton("Keep mine", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.theirs = buttons.addButton("Keep theirs", QDialogButtonBox.ButtonRole.RejectRole)
+        self.mine = buttons.addButton("Keep &mine", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.theirs = buttons.addButton("Keep &theirs", QDialogButtonBox.ButtonRole.RejectRole)
         self.mine.clicked.connect(lambda: self._choose(self.KEEP_MINE))
         self.theirs.clicked.connect(lambda: self._choose(self.KEEP_THEIRS))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(620, 140 + 30 * len(rows))
+        fit_within_screen(self, 660, 150 + 30 * len(rows))  # many rows scroll; the buttons stay on screen
         self.theirs.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _choose(self, choice: int) -> None:

@@ -9,9 +9,10 @@ code path (``apply_rows``): one batch, one transaction, the rules run only for a
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 
 from desktop_app.csvio import values as cv
 from desktop_app.csvio.formats import RowInput
@@ -56,20 +57,45 @@ CLEARED = {"eta_date": "", "min_qty": "0", "max_qty": "0", "low_stock_qty": "0"}
 HEADERS = {"low_stock_warning": "Warn low"}
 PendingRole = Qt.ItemDataRole.UserRole + 10
 InvalidRole = Qt.ItemDataRole.UserRole + 11
+# Pending cells are amber, far from the (blue) selection; invalid ones red; read-only ones grey.
+PENDING_BG = QColor("#ffe7a3")
+PENDING_MARK = QColor("#d98e04")
+
+Cell = tuple[int, str]  # (item id, field)
+
+
+@dataclass(frozen=True)
+class PendingValue:
+    """A typed value and, if it cannot be applied as typed, why (checked once, when it was typed)."""
+
+    text: str
+    reason: str | None = None
 
 
 class PendingEdit(QUndoCommand):
-    """Some cells' pending values (None = not pending) before and after one user action."""
+    """Some cells' pending values (None = not pending) before and after one user action.
 
-    def __init__(self, model: InventoryGridModel, text: str, after: dict, before: dict) -> None:
+    The values carry their own validation, and the edit keeps the rows as they were loaded (with their
+    versions), so undoing and redoing brings back exactly the same cells: an invalid one stays invalid and is
+    still named by its item number.
+    """
+
+    def __init__(
+        self,
+        model: InventoryGridModel,
+        text: str,
+        after: dict[Cell, PendingValue | None],
+        before: dict[Cell, PendingValue | None],
+        rows: dict[int, tuple[tuple, int | None]],
+    ) -> None:
         super().__init__(text)
-        self.model, self.after, self.before = model, after, before
+        self.model, self.after, self.before, self.rows = model, after, before, rows
 
     def redo(self) -> None:
-        self.model._set_pending(self.after)
+        self.model._set_pending(self.after, self.rows)
 
     def undo(self) -> None:
-        self.model._set_pending(self.before)
+        self.model._set_pending(self.before, self.rows)
 
 
 class InventoryGridModel(ItemTableModel):
@@ -83,6 +109,7 @@ class InventoryGridModel(ItemTableModel):
         self.pending: dict[tuple[int, str], str] = {}
         self._keys_of: dict[int, set[str]] = {}  # item id -> its pending fields
         self.invalid: dict[tuple[int, str], str] = {}
+        self.cell_reasons: dict[Cell, str] = {}  # each pending cell's own problem, from its PendingValue
         self.loaded_version: dict[int, int] = {}
         self.row_cache: dict[int, tuple] = {}  # rows with pending edits, as loaded
         self._key_index = {c.key: i for i, c in enumerate(self.columns)}
@@ -112,6 +139,21 @@ class InventoryGridModel(ItemTableModel):
         if key == "eta_date":
             return value.isoformat() if isinstance(value, dt.date) else (value or "")
         return "" if value is None else str(value)
+
+    def read_only_reason(self, row: tuple, key: str) -> str:
+        """Why a cell cannot be typed into, in a few words, naming the item."""
+        label = row_label(row)
+        title = HEADERS.get(key, COLUMNS[key].title if key in COLUMNS else key)
+        if key in EDITABLE and row[F["parent_id"]] is not None:
+            parent = self.state.inventory.view_rows([row[F["parent_id"]]]).get(row[F["parent_id"]])
+            product = row_label(parent) if parent else "its product"
+            return (
+                f"{label} is a variant: its {title} follows its product {product}; "
+                "change it in the product editor."
+            )
+        if key == "item_number":
+            return f"Item numbers are not edited in the grid ({label}): use the product editor."
+        return f"{title} of {label} is not edited in the grid: use the product editor."
 
     def cell_text(self, row: tuple, key: str) -> str:
         pending = self.pending.get((row[0], key))
@@ -149,7 +191,7 @@ class InventoryGridModel(ItemTableModel):
             if cell in self.invalid:
                 return look.INVALID_BG
             if cell in self.pending:
-                return look.PENDING_BG
+                return PENDING_BG
             if not self.is_editable(row, key) and key in EDITABLE:
                 return look.READ_ONLY_BG
             return None
@@ -176,7 +218,8 @@ class InventoryGridModel(ItemTableModel):
     # -- pending edits -----------------------------------------------------------------------------------------
     def edit_cells(self, cells: list[tuple[int, int, str]], text: str) -> int:
         """Make ``(row, column, text)`` edits pending as one undoable step; returns how many cells took them."""
-        after: dict[tuple[int, str], str | None] = {}
+        after: dict[Cell, str | None] = {}
+        rows: dict[int, tuple[tuple, int | None]] = {}
         for row_number, column, value in cells:
             row = self.row_tuple(row_number)
             if row is None or not 0 <= column < len(self.columns):
@@ -185,28 +228,59 @@ class InventoryGridModel(ItemTableModel):
             if not self.is_editable(row, key):
                 continue
             value = value.strip()
-            self.row_cache.setdefault(row[0], row)
-            self.loaded_version.setdefault(row[0], row[F["version"]])
-            after[(row[0], key)] = None if value == self.current_text(row, key) else value
+            loaded = self.row_cache.get(row[0], row)
+            rows[row[0]] = (loaded, self.loaded_version.get(row[0], loaded[F["version"]]))
+            after[(row[0], key)] = None if value == self.current_text(loaded, key) else value
+        return self.push_pending(text, after, rows)
+
+    def push_pending(
+        self,
+        text: str,
+        after: dict[Cell, str | None],
+        rows: dict[int, tuple[tuple, int | None]] | None = None,
+    ) -> int:
+        """Push one undoable step that makes ``after`` the cells' pending texts (None = not pending)."""
         after = {cell: v for cell, v in after.items() if self.pending.get(cell) != v}
         if not after:
             return 0
-        before = {cell: self.pending.get(cell) for cell in after}
-        self.undo_stack.push(PendingEdit(self, f"{text} ({len(after)} cells)", after, before))
+        rows = dict(rows or {})
+        for item_id, _key in after:
+            if item_id not in rows and item_id in self.row_cache:
+                rows[item_id] = (self.row_cache[item_id], self.loaded_version.get(item_id))
+        values = {
+            cell: None if v is None else PendingValue(v, self._check(cell[1], v)) for cell, v in after.items()
+        }
+        before = {cell: self.pending_value(cell) for cell in after}
+        self.undo_stack.push(PendingEdit(self, f"{text} ({len(after)} cells)", values, before, rows))
         return len(after)
 
-    def _set_pending(self, values: dict[tuple[int, str], str | None]) -> None:
+    def pending_value(self, cell: Cell) -> PendingValue | None:
+        text = self.pending.get(cell)
+        return None if text is None else PendingValue(text, self.cell_reasons.get(cell))
+
+    def _set_pending(
+        self, values: dict[Cell, PendingValue | None], rows: dict[int, tuple[tuple, int | None]]
+    ) -> None:
         touched = set()
         for cell, value in values.items():
             keys = self._keys_of.setdefault(cell[0], set())
             if value is None:
                 self.pending.pop(cell, None)
+                self.cell_reasons.pop(cell, None)
                 keys.discard(cell[1])
             else:
-                self.pending[cell] = value
+                self.pending[cell] = value.text
+                if value.reason:
+                    self.cell_reasons[cell] = value.reason
+                else:
+                    self.cell_reasons.pop(cell, None)
                 keys.add(cell[1])
             touched.add(cell[0])
         for item_id in touched:
+            if self._keys_of.get(item_id) and item_id in rows:
+                row, version = rows[item_id]
+                self.row_cache.setdefault(item_id, row)
+                self.loaded_version.setdefault(item_id, row[F["version"]] if version is None else version)
             self._validate_row(item_id)
             if not self._keys_of.get(item_id):
                 self._keys_of.pop(item_id, None)
@@ -218,17 +292,16 @@ class InventoryGridModel(ItemTableModel):
     def _validate_row(self, item_id: int) -> None:
         for key in EDITABLE:
             self.invalid.pop((item_id, key), None)
-        row = self.row_cache.get(item_id)
-        if row is None:
-            return
         values = {}
         for key in self._keys_of.get(item_id, ()):
-            text = self.pending[(item_id, key)]
-            reason = self._check(key, text)
+            reason = self.cell_reasons.get((item_id, key))
             if reason:
                 self.invalid[(item_id, key)] = reason
             else:
-                values[key] = text
+                values[key] = self.pending[(item_id, key)]
+        row = self.row_cache.get(item_id)
+        if row is None:
+            return
         limits = {}
         for key in ("min_qty", "max_qty"):
             text = values.get(key, self.current_text(row, key))
@@ -257,15 +330,14 @@ class InventoryGridModel(ItemTableModel):
 
     def discard(self) -> None:
         if self.pending:
-            self.undo_stack.push(
-                PendingEdit(self, "discard pending edits", dict.fromkeys(self.pending), dict(self.pending))
-            )
+            self.push_pending("discard pending edits", dict.fromkeys(self.pending))
 
     def forget_pending(self) -> None:
         """After applying: nothing is pending, and there is nothing to undo in the grid."""
         self.pending.clear()
         self._keys_of.clear()
         self.invalid.clear()
+        self.cell_reasons.clear()
         self.row_cache.clear()
         self.loaded_version.clear()
         self.undo_stack.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from PySide6.QtCore import QStringListModel, Qt
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -30,7 +30,7 @@ from desktop_app.queries import UnitQuery
 from ui import look
 from ui.item_model import F
 from ui.state import AppState, show_refusal
-from ui.widgets import read_only_table
+from ui.widgets import confirm_destructive, fit_within_screen, read_only_table
 
 STATE_COLORS = {
     "placed": look.BLUE,
@@ -40,6 +40,28 @@ STATE_COLORS = {
     "cancelled": look.RED,
 }
 _LINE_NUMBER = re.compile(r"^lines? ([\d, ]+)")
+VERB_LABELS = {
+    "pay": "&Pay",
+    "ship": "&Ship",
+    "cancel": "&Cancel order…",
+    "return": "&Return…",
+    "delete": "&Delete…",
+}
+
+
+def local_time(moment: dt.datetime | None) -> tuple[str, str]:
+    """A stored moment (UTC) as this computer's local time, and a tooltip naming the zone and the UTC time."""
+    if moment is None:
+        return "", ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone()
+    offset = local.strftime("%z")
+    zone = f"{local.tzname()} (UTC{offset[:3]}:{offset[3:]})" if offset else local.tzname() or "local time"
+    return (
+        local.strftime("%Y-%m-%d %H:%M"),
+        f"{local:%Y-%m-%d %H:%M:%S} {zone}\n{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC",
+    )
 
 
 class ItemLookup(QLineEdit):
@@ -83,14 +105,16 @@ class PlaceOrderDialog(QDialog):
         self.item = ItemLookup(state)
         self.quantity = QSpinBox()
         self.quantity.setRange(1, 1_000_000)
-        add = QPushButton("Add line")
-        add.setDefault(False)
+        add = QPushButton("&Add line")
         add.clicked.connect(self.add_from_fields)
-        self.item.returnPressed.connect(self.add_from_fields)
+        item_label = QLabel("&Item")
+        item_label.setBuddy(self.item)
+        quantity_label = QLabel("&Quantity")
+        quantity_label.setBuddy(self.quantity)
         entry = QHBoxLayout()
-        entry.addWidget(QLabel("Item"))
+        entry.addWidget(item_label)
         entry.addWidget(self.item, 1)
-        entry.addWidget(QLabel("Quantity"))
+        entry.addWidget(quantity_label)
         entry.addWidget(self.quantity)
         entry.addWidget(add)
 
@@ -99,18 +123,31 @@ class PlaceOrderDialog(QDialog):
         self.lines.horizontalHeader().setStretchLastSection(True)
         self.lines.verticalHeader().setDefaultSectionSize(24)
         self.lines.setColumnWidth(0, 180)
-        remove = QPushButton("Remove line")
+        self.lines.setTabKeyNavigation(False)
+        remove = QPushButton("Re&move line")
         remove.clicked.connect(self.remove_line)
         self.problem = QLabel()
         self.problem.setObjectName("error")
         self.problem.setWordWrap(True)
+        self.hint = QLabel(
+            "Enter in Item moves to Quantity; Enter in Quantity adds the line. "
+            "Nothing is placed until you press Place order (Alt+P)."
+        )
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.place_button = self.buttons.addButton("Place order", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.place_button = self.buttons.addButton("&Place order", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.place)
         self.buttons.rejected.connect(self.reject)
+        # No button is pressed by Enter from a field: Enter in a field adds a line or moves on (keyPressEvent).
+        for button in (add, remove, *self.buttons.buttons()):
+            button.setAutoDefault(False)
+            button.setDefault(False)
 
+        store_label = QLabel("S&tore")
+        store_label.setBuddy(self.store)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Store"))
+        top.addWidget(store_label)
         top.addWidget(self.store, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -119,8 +156,18 @@ class PlaceOrderDialog(QDialog):
         layout.addWidget(self.lines)
         layout.addWidget(remove, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.problem)
+        layout.addWidget(self.hint)
         layout.addWidget(self.buttons)
-        self.resize(760, 420)
+        for first, second in (
+            (self.store, self.item),
+            (self.item, self.quantity),
+            (self.quantity, add),
+            (add, self.lines),
+            (self.lines, remove),
+            (remove, self.place_button),
+        ):
+            QWidget.setTabOrder(first, second)
+        fit_within_screen(self, 760, 460)
         self._store_info(self.store.currentText())
 
     def _store_info(self, name: str) -> None:
@@ -147,7 +194,51 @@ class PlaceOrderDialog(QDialog):
             self.add_line(self.item.text().strip(), self.quantity.value())
             self.item.clear()
             self.quantity.setValue(1)
-            self.item.setFocus()
+            self.lines.scrollToBottom()
+        self.item.setFocus()
+
+    def reject(self) -> None:
+        """Escape, Cancel or the close box: lines already entered are not thrown away without asking."""
+        count = self.lines.rowCount() + (1 if self.item.text().strip() else 0)
+        if (
+            self.order_id is None
+            and count
+            and not confirm_destructive(
+                self,
+                "Discard this order",
+                f"Discard the new order for {self.store.currentText()} with {count} "
+                f"line{'s' if count != 1 else ''} ({', '.join(f'{i} × {q}' for i, q in self.wanted()[:4])}"
+                f"{'…' if count > 4 else ''})? It was not placed.",
+                "&Discard it",
+            )
+        ):
+            return
+        super().reject()
+
+    def keyPressEvent(self, event) -> None:
+        """Enter moves through the form: Item → Quantity → adds the line → Item. It never places the order."""
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or event.modifiers() & ~(
+            Qt.KeyboardModifier.KeypadModifier
+        ):
+            super().keyPressEvent(event)
+            return
+        focus = self.focusWidget()
+        if focus is self.item:
+            if self.item.text().strip():
+                self.quantity.setFocus(Qt.FocusReason.TabFocusReason)
+                self.quantity.selectAll()
+            elif self.lines.rowCount():
+                self.problem.setText("")
+                self.hint.setText(
+                    f"{self.lines.rowCount()} lines. Press Place order (Alt+P) to place the order."
+                )
+        elif focus in (self.quantity, self.quantity.lineEdit()):
+            self.add_from_fields()
+        elif isinstance(focus, QPushButton):
+            focus.click()  # the person moved to this button: Enter presses it, like Space
+        elif focus is not None:
+            self.focusNextChild()
+        event.accept()
 
     def remove_line(self) -> None:
         for index in sorted({i.row() for i in self.lines.selectedIndexes()}, reverse=True):
@@ -223,6 +314,9 @@ class ReturnDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(note)
         layout.addWidget(buttons)
+        fit_within_screen(
+            self, max(420, self.table.horizontalHeader().length() + 60), 160 + 30 * len(order.lines)
+        )
 
     def wanted(self) -> list[tuple[str, int]]:
         return [
@@ -255,11 +349,14 @@ class OrdersDialog(QDialog):
         filters.addWidget(self.state_filter)
         filters.addStretch()
 
-        self.table = read_only_table(["Order", "Store", "State", "Paid", "Lines", "Placed (UTC)"])
+        self.table = read_only_table(["Order", "Store", "State", "Paid", "Lines", "Placed"])
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; it never walks to another order
+        self.table.horizontalHeaderItem(5).setToolTip("Local time; hover over a time for its zone and UTC")
         self.table.itemSelectionChanged.connect(self._selected)
         self.lines = read_only_table(
             ["Item", "Quantity", "Removed", "Put back", "Returned"], select_rows=False
         )
+        self.lines.setTabKeyNavigation(False)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.lines)
@@ -267,12 +364,12 @@ class OrdersDialog(QDialog):
 
         self.buttons: dict[str, QPushButton] = {}
         actions = QHBoxLayout()
-        new = QPushButton("New order…")
+        new = QPushButton("&New order…")
         new.clicked.connect(self.new_order)
         actions.addWidget(new)
         actions.addSpacing(16)
         for verb in ("pay", "ship", "cancel", "return", "delete"):
-            button = QPushButton(verb.capitalize() + ("…" if verb in ("return", "delete") else ""))
+            button = QPushButton(VERB_LABELS[verb])
             button.clicked.connect(lambda _=False, v=verb: self.act(v))
             self.buttons[verb] = button
             actions.addWidget(button)
@@ -280,12 +377,19 @@ class OrdersDialog(QDialog):
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
         actions.addWidget(close)
+        # Enter never presses an action button: only a click, Space on the focused button, or its Alt key.
+        for button in (new, close, *self.buttons.values()):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        self.message = QLabel()
+        self.message.setObjectName("hint")
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(splitter)
+        layout.addWidget(self.message)
         layout.addLayout(actions)
-        self.resize(760, 560)
+        fit_within_screen(self, 820, 560)
         self._fill_stores()
         state.stores_changed.connect(self._fill_stores)
 
@@ -318,19 +422,24 @@ class OrdersDialog(QDialog):
                 order.state,
                 "yes" if order.paid else "",
                 ", ".join(f"{ln.item_number} × {ln.quantity}" for ln in order.lines),
-                order.placed_at.strftime("%Y-%m-%d %H:%M") if order.placed_at else "",
+                local_time(order.placed_at)[0],
             ]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if col == 2:
                     cell.setForeground(STATE_COLORS.get(order.state, look.GREY))
+                if col == 5:
+                    cell.setToolTip(local_time(order.placed_at)[1])
                 self.table.setItem(row, col, cell)
         self.table.resizeColumnsToContents()
         ids = [o.id for o in self.orders]
         if selected in ids:
             self.table.selectRow(ids.index(selected))
-        elif ids:
+        elif ids and select is None:
             self.table.selectRow(0)
+        else:
+            # The order acted on left this list: select nothing rather than some other order.
+            self.table.clearSelection()
         self._selected()
 
     def selected(self) -> Order | None:
@@ -375,15 +484,23 @@ class OrdersDialog(QDialog):
             if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.wanted():
                 return
             run = lambda: inventory.return_order(order.id, dialog.wanted())  # noqa: E731
-        elif verb == "delete":
-            answer = QMessageBox.question(
+        elif verb in ("delete", "cancel"):
+            lines = ", ".join(f"{ln.item_number} × {ln.quantity}" for ln in order.lines)
+            if verb == "delete":
+                effect = (
+                    "What it removed from stock is put back." if order.is_open else "Stock does not change."
+                )
+            else:
+                effect = "What it removed from stock is put back."
+            if not confirm_destructive(
                 self,
-                "Delete order",
-                f"Delete order {order.id}?" + (" Its stock is put back." if order.is_open else ""),
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+                f"{verb.capitalize()} order {order.id}",
+                f"{verb.capitalize()} order {order.id} of {order.store} ({order.state}): {lines}?\n{effect}",
+                f"{verb.capitalize()} order {order.id}",
+            ):
+                self.table.setFocus()
                 return
-            run = lambda: inventory.delete_order(order.id)  # noqa: E731
+            run = lambda: getattr(inventory, f"{verb}_order")(order.id)  # noqa: E731
         else:
             run = lambda: getattr(inventory, f"{verb}_order")(order.id)  # noqa: E731
         try:
@@ -393,3 +510,20 @@ class OrdersDialog(QDialog):
             return
         self.state.notify(line.unit_id for line in order.lines)
         self.reload(order.id)
+        past = {
+            "pay": "paid",
+            "ship": "shipped",
+            "cancel": "cancelled",
+            "return": "returned",
+            "delete": "deleted",
+        }
+        shown = self.selected() is not None and self.selected().id == order.id
+        self.message.setText(
+            f"Order {order.id} {past[verb]}."
+            + (
+                ""
+                if shown
+                else f" It is not in this list ({self.state_filter.currentText()}); nothing is selected."
+            )
+        )
+        self.table.setFocus()

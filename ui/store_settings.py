@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.models import Store
 from ui import commands, look
 from ui.state import AppState
+from ui.widgets import fit_within_screen
 
 DEFAULTS = (
     ("default_in_stock", "Default In Stock status", "when stock goes from 0 or less to above 0"),
@@ -63,7 +65,7 @@ class StoreSettingsDialog(QDialog):
 
         self.store = QComboBox()
         self.store.setMinimumWidth(220)
-        add_store = QPushButton("Add store…")
+        add_store = QPushButton("&Add store…")
         add_store.clicked.connect(self.add_store)
         top = QHBoxLayout()
         top.addWidget(QLabel("Store name"))
@@ -101,6 +103,8 @@ class StoreSettingsDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close
         )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Save")
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText("&Close")
         self.buttons.button(QDialogButtonBox.StandardButton.Save).clicked.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.saved = QLabel()
@@ -117,12 +121,20 @@ class StoreSettingsDialog(QDialog):
         bottom.addWidget(self.buttons)
         layout.addLayout(bottom)
 
+        self._loaded: str | None = None  # the store whose settings the widgets show
+        self._loading = False
         self._fill_statuses()
         self._fill_stores(store or state.current_store)
-        self.store.currentTextChanged.connect(self.load)
+        self.store.currentTextChanged.connect(self._switch_store)
         self.tracking.toggled.connect(self._tracking_toggled)
+        self.tracking.toggled.connect(self._edited)
+        self.remove_when.buttonToggled.connect(self._edited)
+        for combo in self.defaults.values():
+            combo.currentTextChanged.connect(self._edited)
         self.load(self.store.currentText())
         self.setMinimumWidth(600)
+        hint = self.sizeHint()
+        fit_within_screen(self, 600, hint.height())
 
     def _fill_statuses(self) -> None:
         for combo in self.defaults.values():
@@ -142,12 +154,81 @@ class StoreSettingsDialog(QDialog):
         for button in self.remove_buttons.values():
             button.setEnabled(on)
 
+    # -- unsaved changes -----------------------------------------------------------------------------------------
+    def stored(self, store: Store) -> dict:
+        return {
+            "track_inventory": store.track_inventory,
+            "remove_when": store.remove_when,
+            **{key: getattr(store, key) for key, _, _ in DEFAULTS},
+        }
+
+    def is_dirty(self) -> bool:
+        store = self.current()
+        return store is not None and self.settings() != self.stored(store)
+
+    def _edited(self, *_args) -> None:
+        if self._loading:
+            return
+        store = self.current()
+        self.saved.setText(f"Unsaved changes to {store.name}." if store and self.is_dirty() else "")
+
+    def resolve_unsaved(self) -> bool:
+        """Before the shown settings are left: Save, Discard or Cancel (the default). True = go on."""
+        if not self.is_dirty():
+            return True
+        name = self.current().name
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Unsaved store settings",
+            f"The settings of {name} have unsaved changes.",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText("Save them, discard them, or go back to them (Cancel)?")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.setObjectName("unsaved")
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def discard_changes(self) -> None:
+        """Show the stored settings again."""
+        if self._loaded is not None:
+            self.load(self._loaded)
+
+    def _switch_store(self, name: str) -> None:
+        if name == self._loaded:
+            return
+        if not self.resolve_unsaved():
+            self.store.blockSignals(True)
+            self.store.setCurrentText(self._loaded or "")
+            self.store.blockSignals(False)
+            return
+        self.load(name)
+
+    def reject(self) -> None:
+        """Escape, Close and the window's close box all come here: unsaved changes ask first."""
+        if self.resolve_unsaved():
+            super().reject()
+
     # -- load / save ---------------------------------------------------------------------------------------------
     def current(self) -> Store | None:
-        return self.state.store(self.store.currentText())
+        return self.state.store(self._loaded)
 
     def load(self, name: str) -> None:
+        self._loading = True
+        try:
+            self._load(name)
+        finally:
+            self._loading = False
+
+    def _load(self, name: str) -> None:
         store = self.state.store(name)
+        self._loaded = store.name if store else None
         enabled = store is not None
         for widget in (self.tracking, *self.remove_buttons.values(), *self.defaults.values()):
             widget.setEnabled(enabled)
@@ -174,11 +255,7 @@ class StoreSettingsDialog(QDialog):
         if store is None:
             return False
         after = self.settings()
-        before = {
-            "track_inventory": store.track_inventory,
-            "remove_when": store.remove_when,
-            **{key: getattr(store, key) for key, _, _ in DEFAULTS},
-        }
+        before = self.stored(store)
         if after == before:
             self.saved.setText("No changes to save.")
             return True
@@ -202,6 +279,8 @@ class StoreSettingsDialog(QDialog):
         return done
 
     def add_store(self) -> None:
+        if not self.resolve_unsaved():
+            return
         name, ok = QInputDialog.getText(self, "Add store", "Name of the new store:")
         if not ok or not name.strip():
             return
@@ -209,5 +288,5 @@ class StoreSettingsDialog(QDialog):
         if created is not None:
             self.state.refresh_stores()
             self._fill_stores(created.name)
-            self.load(created.name)
+            self.load(self.store.currentText())
             self.saved.setText(f"Added {created.name}: tracking starts off; set it up and Save.")

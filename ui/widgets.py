@@ -25,3 +25,37 @@ def display_value(value) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return str(value)
+
+
+def confirm_destructive(parent, title: str, text: str, yes_text: str, no_text: str = "&Keep it") -> bool:
+    """Ask before something that cannot be taken back lightly; Enter and Escape both answer the safe "No"."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.Yes).setText(yes_text)
+    box.button(QMessageBox.StandardButton.No).setText(no_text)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setEscapeButton(QMessageBox.StandardButton.No)
+    box.setObjectName("confirm")
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def fit_within_screen(window, width: int, height: int, margin: int = 48) -> None:
+    """Size a window to (width, height) or less, so that it fits the available area of its screen, and place
+    it inside that area (over its parent when it has one)."""
+    from PySide6.QtGui import QGuiApplication
+
+    parent = window.parentWidget()
+    screen = window.screen() or (parent.screen() if parent else None) or QGuiApplication.primaryScreen()
+    if screen is None:
+        window.resize(width, height)
+        return
+    area = screen.availableGeometry()
+    w = max(200, min(width, area.width() - margin // 2))
+    h = max(150, min(height, area.height() - margin))
+    window.resize(w, h)
+    centre = parent.window().frameGeometry().center() if parent is not None else area.center()
+    x = min(max(area.left(), centre.x() - w // 2), area.right() - w - margin // 4)
+    y = min(max(area.top(), centre.y() - h // 2), area.bottom() - h - margin + 8)
+    window.move(max(area.left(), x), max(area.top(), y))

@@ -261,3 +261,200 @@ def test_a_count_an_order_changed_after_loading_is_a_conflict_not_an_overwrite(g
     }
     grid.apply()
     assert catalog.item("P003").on_hand == 9
+
+
+# -- issue 10: nothing changes by accident ----------------------------------------------------------------------
+def row_of(grid, item_number: str) -> int:
+    model = grid.model
+    return next(r for r in range(model.rowCount()) if text(grid, r, "item_number") == item_number)
+
+
+def type_into(grid, qtbot, row: int, key: str, typed: str) -> None:
+    """Go to a cell, type, press Enter: as a person does."""
+    view = grid.view
+    view.setCurrentIndex(grid.model.index(row, grid.model.column_of(key)))
+    view.setFocus()
+    qtbot.keyClicks(view, typed[0])  # the first key opens the editor, which takes the rest
+    editor = view.focusWidget()
+    qtbot.keyClicks(editor, typed[1:])
+    if editor is not view:
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: view.state() != view.State.EditingState)
+
+
+def test_defect_3_typing_into_a_read_only_cell_is_swallowed_with_a_reason(grid, qtbot, catalog):
+    catalog.add_product("APRON", name="Apron")
+    catalog.add_variant("APRON", "APRON-DENIM", "Size=L", on_hand=2)
+    catalog.edit_item("P007", {"max_qty": 10})  # its Max starts with "1": a keyboard search would go there
+    grid.model.refresh()
+    view, model = grid.view, grid.model
+    row = row_of(grid, "APRON-DENIM")
+    for key in ("max_qty", "name"):
+        here = model.index(row, model.column_of(key))
+        view.setCurrentIndex(here)
+        view.setFocus()
+        qtbot.keyClicks(view, "12")
+        assert view.currentIndex() == here, f"typing in {key} moved to another item"
+        assert view.state() != view.State.EditingState and model.pending == {}
+        assert text(grid, row_of(grid, "P007"), "max_qty") == "10"
+    view.setCurrentIndex(model.index(row, model.column_of("max_qty")))
+    qtbot.keyClicks(view, "3")
+    assert "product" in grid.statusBar().currentMessage().lower()
+
+
+def test_defect_5_undo_then_redo_keeps_invalid_edits_invalid(grid, qtbot, catalog, modal):
+    model = grid.model
+    type_into(grid, qtbot, 1, "on_hand", "abc")
+    type_into(grid, qtbot, 2, "min_qty", "-5")
+    assert len(model.invalid) == 2
+    for _ in range(2):
+        grid.act_undo.trigger()
+    assert not model.pending and not model.invalid
+    for _ in range(2):
+        grid.act_redo.trigger()
+    assert len(model.pending) == 2 and len(model.invalid) == 2
+    assert "2 invalid" in grid.counts.text()
+    reason = model.index(1, model.column_of("on_hand")).data(Qt.ItemDataRole.ToolTipRole)
+    assert "'abc' is not a whole number" in reason
+    shown = {}
+    modal.on_next(lambda box: (shown.setdefault("text", message_text(box)), click_ok(box)))
+    grid.act_apply.trigger()
+    modal.check()
+    assert "P001, on hand" in shown["text"] and "item " not in shown["text"]
+    assert catalog.item("P001").on_hand == 5 and catalog.item("P002").min_qty == 0
+
+
+def hue_distance(a, b) -> int:
+    d = abs(a.hslHue() - b.hslHue()) % 360
+    return min(d, 360 - d)
+
+
+def test_defect_11_pending_invalid_preview_and_frozen_item_numbers_read_clearly(grid, qtbot, catalog):
+    import re
+
+    from PySide6.QtGui import QColor
+
+    from ui import look
+    from ui.grid import GridPreviewDialog
+
+    model, view = grid.model, grid.view
+    # Pending cells do not look like selected ones.
+    type_into(grid, qtbot, 4, "low_stock_qty", "3")
+    pending = model.index(4, model.column_of("low_stock_qty")).data(Qt.ItemDataRole.BackgroundRole)
+    selection = QColor(re.search(r"selection-background-color: (#\w+)", look.STYLE_SHEET).group(1))
+    assert (
+        hue_distance(QColor(pending), selection) > 60 or abs(pending.lightness() - selection.lightness()) > 60
+    )
+
+    # An invalid cell's reason shows in the window when the cell is current, not only in a tooltip.
+    type_into(grid, qtbot, 6, "on_order", "lots")
+    view.setCurrentIndex(model.index(6, model.column_of("on_order")))
+    assert grid.problem_line.isVisible()
+    assert "P006" in grid.problem_line.text() and "'lots' is not a whole number" in grid.problem_line.text()
+    grid.act_undo.trigger()
+
+    # The preview lists items by item number (any case) and shows status changes in their own column.
+    catalog.add_product("a-late", name="Added late", on_hand=4)
+    catalog.add_product("B-LATE", name="Added late too", on_hand=4)
+    model.refresh()
+    model.edit_cells(
+        [
+            (row_of(grid, "P003"), model.column_of("on_hand"), "0"),
+            (row_of(grid, "B-LATE"), model.column_of("on_hand"), "0"),
+            (row_of(grid, "a-late"), model.column_of("on_hand"), "9"),
+        ],
+        "edit",
+    )
+    grid.store.setCurrentText("Main")
+    summary = grid.preview()
+    dialog = GridPreviewDialog(summary, "Main", grid)
+    table = dialog.table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    items = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert items == sorted(items, key=str.lower) and items[0] == "a-late"
+    status_column = next(c for c, h in enumerate(headers) if "status" in h.lower())
+    marks = {
+        (table.item(r, 0).text(), table.item(r, 1).text()): table.item(r, status_column).text()
+        for r in range(table.rowCount())
+    }
+    assert marks[("P003", "status")] and marks[("B-LATE", "status")] and not marks[("P003", "on hand")]
+    dialog.deleteLater()
+
+    # Ctrl+End goes to the far corner and the item numbers stay in sight.
+    grid.resize(640, 420)
+    view.setFocus()
+    view.setCurrentIndex(model.index(0, 1))
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    last = view.currentIndex()
+    assert last.row() == model.rowCount() - 1 and last.column() == model.columnCount() - 1
+    assert view.horizontalScrollBar().value() > 0
+    frozen = view.frozen
+    assert frozen.isVisible() and not frozen.isColumnHidden(model.column_of("item_number"))
+    shown = frozen.visualRect(model.index(last.row(), model.column_of("item_number")))
+    assert frozen.viewport().rect().intersects(shown) and shown.width() > 40
+
+
+def test_defect_9_grid_orders_and_settings_fit_the_screen(qtbot, catalog, grid):
+    from PySide6.QtGui import QUndoStack
+
+    from ui.conflict import ConflictDialog
+    from ui.orders import OrdersDialog, PlaceOrderDialog
+    from ui.store_settings import StoreSettingsDialog
+
+    area = grid.screen().availableGeometry()
+    assert area.contains(grid.frameGeometry()), (area, grid.frameGeometry())
+    windows = [
+        grid,
+        OrdersDialog(grid.state),
+        PlaceOrderDialog(grid.state),
+        StoreSettingsDialog(grid.state, QUndoStack()),
+        ConflictDialog("40 items", [(f"P{n:03d} on hand", 5, 3, 9) for n in range(40)]),
+    ]
+    for window in windows:
+        minimum = window.minimumSizeHint()
+        assert minimum.width() <= 1024 and minimum.height() <= 700, (window.objectName(), minimum)
+        assert window.width() <= area.width() and window.height() <= area.height(), window.objectName()
+    for window in windows[1:]:
+        window.deleteLater()
+
+
+def test_discarding_pending_edits_confirms_naming_them_with_no_as_the_default(grid, qtbot, modal):
+    model = grid.model
+    type_into(grid, qtbot, 2, "on_hand", "7")
+    asked = {}
+
+    def answer(box):
+        asked["text"] = message_text(box)
+        asked["default_no"] = box.defaultButton() is box.button(box.StandardButton.No)
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    modal.on_next(answer)
+    grid.act_discard.trigger()
+    modal.check()
+    assert "1 pending edits of P002" in asked["text"] and asked["default_no"]
+    assert (model.item_id(2), "on_hand") in model.pending
+
+
+def test_the_frozen_item_number_header_sorts_like_the_grid_header(grid, qtbot):
+    frozen = grid.view.frozen
+    header = frozen.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton)
+    assert text(grid, 0, "item_number") == "P059"
+    assert grid.view.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    hidden = [frozen.isColumnHidden(c) for c in range(grid.model.columnCount())]
+    assert hidden == [False] + [True] * (grid.model.columnCount() - 1)  # still only the item numbers
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton)
+    assert text(grid, 0, "item_number") == "P000"
+
+
+def test_the_current_cell_follows_its_item_through_applying_and_sorting(grid, qtbot, catalog):
+    model, view = grid.model, grid.view
+    type_into(grid, qtbot, 5, "on_hand", "9")  # Enter moves down to P006
+    assert text(grid, view.currentIndex().row(), "item_number") == "P006"
+    grid.apply()
+    assert catalog.item("P005").on_hand == 9
+    assert view.currentIndex().isValid() and text(grid, view.currentIndex().row(), "item_number") == "P006"
+    view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert text(grid, view.currentIndex().row(), "item_number") == "P006"
+    assert view.currentIndex().column() == model.column_of("on_hand")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from tests.ui.conftest import cell, click_ok, message_text
 
@@ -149,8 +149,9 @@ def test_placing_and_cancelling_an_order_updates_the_table(window, qtbot, modal)
         dialog.state_filter.setCurrentIndex(0)
         ids = [o.id for o in dialog.orders]
         dialog.table.selectRow(ids.index(placed["id"]))
+        modal.on_next(lambda box: box.button(QMessageBox.StandardButton.Yes).click())  # "Cancel order N?"
         dialog.buttons["cancel"].click()
-        assert dialog.selected().state == "cancelled" or dialog.state_filter.currentIndex() == 0
+        assert dialog.selected() is None or dialog.selected().state == "cancelled"
         dialog.reject()
 
     modal.on_next(cancel)
@@ -172,6 +173,7 @@ def test_refused_order_shows_why_and_changes_nothing(window, qtbot, modal):
         shown["message"] = dialog.problem.text()
         shown["lines"] = [dialog.lines.item(r, 2).text() for r in range(dialog.lines.rowCount())]
         shown["open"] = dialog.isVisible()
+        modal.on_next(lambda box: box.button(QMessageBox.StandardButton.Yes).click())  # "Discard this order?"
         dialog.reject()
 
     modal.on_next(order)
