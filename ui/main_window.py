@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -13,7 +12,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QSplitter,
-    QTableView,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -22,52 +20,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app.queries import STOCK_FILTERS, UnitQuery
 from ui import commands, look
+from ui.advice import AdviceBar
 from ui.history import HistoryPanel
 from ui.item_model import PRODUCT_COLUMNS, VARIANT_COLUMNS, ItemIdRole, ItemTableModel
+from ui.main_table import ItemTable
 from ui.state import AppState
-
-
-class ItemTable(QTableView):
-    """A table of items: Enter opens the editor, sizes are uniform so a million rows scroll smoothly."""
-
-    activated_item = Signal(int)
-
-    def __init__(self, model: ItemTableModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setModel(model)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        sorted_by = next((i for i, c in enumerate(model.columns) if c.key == model.query.sort), -1)
-        self.horizontalHeader().setSortIndicator(sorted_by, Qt.SortOrder.AscendingOrder)
-        self.setSortingEnabled(True)
-        self.setAlternatingRowColors(False)
-        self.setWordWrap(False)
-        self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(24)
-        self.verticalHeader().setSectionResizeMode(self.verticalHeader().ResizeMode.Fixed)
-        self.horizontalHeader().setHighlightSections(False)
-        self.horizontalHeader().setSortIndicatorShown(True)
-        metrics = self.horizontalHeader().fontMetrics()
-        for i, column in enumerate(model.columns):
-            # Wide enough for the header's own words (bold) and the sort arrow.
-            self.setColumnWidth(i, max(column.width, int(metrics.horizontalAdvance(column.title) * 1.1) + 28))
-        self.doubleClicked.connect(self._activated)
-
-    def _activated(self, index: QModelIndex) -> None:
-        item_id = index.data(ItemIdRole)
-        if item_id is not None:
-            self.activated_item.emit(item_id)
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self._activated(self.currentIndex())
-            return
-        super().keyPressEvent(event)
-
-    def selected_item_id(self) -> int | None:
-        index = self.currentIndex()
-        return index.data(ItemIdRole) if index.isValid() else None
+from ui.widgets import fit_to_screen, keep_on_screen
 
 
 class MainWindow(QMainWindow):
@@ -90,6 +48,11 @@ class MainWindow(QMainWindow):
         self.variant_table = ItemTable(self.variants)
         self.variant_table.setObjectName("variants")
         self.history = HistoryPanel(state)
+        self.advice = AdviceBar(state)
+        self.advice.apply_requested.connect(self.apply_store_rule)
+        self.selection_label = QLabel()
+        self.selection_label.setObjectName("hint")
+        self._current_product: int | None = None
 
         self._build_filters()
         self._build_actions()
@@ -100,6 +63,14 @@ class MainWindow(QMainWindow):
         self.product_table.activated_item.connect(self.edit_item)
         self.variant_table.activated_item.connect(self.edit_item)
         self.products.modelReset.connect(self._update_counts)
+        self.products.modelReset.connect(self._reselect)
+        self.variants.modelReset.connect(self._update_advice)
+        for table in (self.product_table, self.variant_table):
+            table.selectionModel().selectionChanged.connect(
+                lambda *_, t=table: self.selection_label.setText(t.selection_summary())
+            )
+            table.copied.connect(self._copied)
+        self.statusBar().addPermanentWidget(self.selection_label)
         state.stores_changed.connect(self._fill_stores)
         state.statuses_changed.connect(self._fill_statuses)
         state.current_store_changed.connect(self._update_store_info)
@@ -117,16 +88,19 @@ class MainWindow(QMainWindow):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search item number or name   (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(220)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(250)
         self._search_timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.search.installEventFilter(self)
         self.status_filter = QComboBox()
         self.status_filter.setMinimumWidth(150)
         self.status_filter.currentIndexChanged.connect(self.apply_filters)
         self.stock_filter = QComboBox()
+        self.stock_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.stock_filter.setMinimumContentsLength(16)
         for key, label in STOCK_FILTERS.items():
             self.stock_filter.addItem(label, key)
         self.stock_filter.currentIndexChanged.connect(self.apply_filters)
@@ -166,6 +140,15 @@ class MainWindow(QMainWindow):
             self.open_variants,
             "Ctrl+Shift+V",
             "Options, combinations and stock of the selected product's variants",
+        )
+        self.act_apply_rule = self._action(
+            "Apply the store's &rule",
+            lambda: self.apply_store_rule(self.selected_item_id()),
+            "Ctrl+R",
+            "Give the selected item the status the store's rule picks for its stock (a manual change)",
+        )
+        self.act_history = self._action(
+            "Show &history", self.show_history, "Ctrl+Shift+H", "The selected item's history (why its status)"
         )
         self.act_find = self._action("&Find", self.focus_search, Std.Find)
         self.act_refresh = self._action("Re&fresh", self.refresh, Std.Refresh)
@@ -218,7 +201,14 @@ class MainWindow(QMainWindow):
         for action in (self.act_undo, self.act_redo):
             edit.addAction(action)
         edit.addSeparator()
-        for action in (self.act_edit, self.act_variants, self.act_find, self.act_refresh):
+        for action in (
+            self.act_edit,
+            self.act_variants,
+            self.act_apply_rule,
+            self.act_history,
+            self.act_find,
+            self.act_refresh,
+        ):
             edit.addAction(action)
         self.edit_menu = edit
         catalog = bar.addMenu("&Catalog")
@@ -245,6 +235,20 @@ class MainWindow(QMainWindow):
         self.store_info.setObjectName("hint")
         toolbar.addWidget(self.store_info)
         toolbar.addSeparator()
+        # Short words on the toolbar so every button fits a 1024-pixel-wide window (menus keep the long ones).
+        for action, short in (
+            (self.act_new_order, "New order"),
+            (self.act_orders, "Orders"),
+            (self.act_edit, "Edit"),
+            (self.act_variants, "Variants"),
+            (self.act_grid, "Grid"),
+            (self.act_import, "Import"),
+            (self.act_undo, "Undo"),
+            (self.act_redo, "Redo"),
+            (self.act_store_settings, "Store settings"),
+            (self.act_statuses, "Statuses"),
+        ):
+            action.setIconText(short)
         for action in (
             self.act_new_order,
             self.act_orders,
@@ -287,6 +291,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(filters)
+        layout.addWidget(self.advice)
         layout.addWidget(self.splitter)
         self.setCentralWidget(central)
 
@@ -314,11 +319,14 @@ class MainWindow(QMainWindow):
     def _update_store_info(self, name) -> None:
         store = self.state.store(name)
         if store is None:
-            self.store_info.setText("  no store yet")
+            self.store_info.setText(" no store yet")
         elif store.track_inventory:
-            self.store_info.setText(f"  tracks inventory, removes when {store.remove_when}")
+            self.store_info.setText(f" removes when {store.remove_when}")
+            self.store_info.setToolTip(f"{store.name} tracks inventory and removes stock when {store.remove_when}")
         else:
-            self.store_info.setText("  does not track inventory")
+            self.store_info.setText(" not tracking")
+            self.store_info.setToolTip(f"{store.name} does not track inventory")
+        self._update_advice()
 
     def apply_filters(self) -> None:
         query = self.products.query.with_(
@@ -332,6 +340,29 @@ class MainWindow(QMainWindow):
         count = self.products.rowCount()
         self.count_label.setText(f"{count:,} product{'s' if count != 1 else ''}")
 
+    def eventFilter(self, watched, event) -> bool:
+        # Down or Enter in the search box: run the search now and go to the results.
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.go_to_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def go_to_results(self) -> None:
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self.apply_filters()
+        self.product_table.setFocus()
+        if not self.product_table.currentIndex().isValid() and self.products.rowCount():
+            self.product_table.setCurrentIndex(self.products.index(0, 0))
+
+    def show_history(self) -> None:
+        self.bottom_tabs.setCurrentWidget(self.history)
+        self.history.table.setFocus()
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
@@ -344,17 +375,60 @@ class MainWindow(QMainWindow):
     # -- selection ----------------------------------------------------------------------------------------------
     def _product_selected(self, current: QModelIndex, _previous=None) -> None:
         item_id = current.data(ItemIdRole) if current.isValid() else None
+        self._current_product = item_id
         self.variants.set_query(UnitQuery(scope="variants_of", parent_id=item_id))
         self.bottom_tabs.setTabText(0, f"Variants ({self.variants.rowCount()})")
         self.history.show_item(item_id)
         self.act_variants.setEnabled(item_id is not None)
+        self._update_advice()
 
     def _variant_selected(self, current: QModelIndex, _previous=None) -> None:
         if current.isValid():
             self.history.show_item(current.data(ItemIdRole))
+        self._update_advice()
+
+    def _reselect(self) -> None:
+        """After a filter, sort or refresh: keep the selected product if it is still shown, else show none.
+
+        (The history and variants must never go on showing an item the search has filtered out.)
+        """
+        item_id = self._current_product
+        if item_id is None:
+            return
+        row = self.products.row_of(item_id)
+        if row is None:
+            try:
+                position = self.state.inventory.view_position(self.products.query, item_id)
+            except Exception:  # the item was deleted meanwhile
+                position = None
+            if position is not None and self.products.item_id(position) == item_id:
+                row = position
+        if row is None:
+            self._product_selected(QModelIndex())
+        else:
+            self.product_table.setCurrentIndex(self.products.index(row, 0))
+            if self.product_table.currentIndex().row() == row:
+                self._update_advice()
+
+    def _update_advice(self, *_args) -> None:
+        item_id = self.selected_item_id()
+        advice = self.advice.show_for(item_id)
+        self.act_apply_rule.setEnabled(advice is not None)
+
+    def _copied(self, rows: int) -> None:
+        self.statusBar().showMessage(f"Copied {rows:,} row{'s' if rows != 1 else ''} with a header row", 4000)
+
+    def apply_store_rule(self, item_id: int | None) -> None:
+        if item_id is None:
+            return
+        done = commands.apply_store_rule(self.undo_stack, self.state, self, item_id)
+        if done:
+            self.statusBar().showMessage(done, 8000)
+        self._update_advice()
 
     def selected_item_id(self) -> int | None:
-        if self.variant_table.hasFocus() and self.variant_table.selected_item_id() is not None:
+        in_variants = self.variant_table.hasFocus() or self.bottom_tabs.currentWidget() is self.variant_table
+        if in_variants and self.variant_table.selected_item_id() is not None:
             return self.variant_table.selected_item_id()
         return self.product_table.selected_item_id()
 
@@ -375,9 +449,16 @@ class MainWindow(QMainWindow):
         item = self.state.attempt(self, "Edit item", lambda: self.state.inventory.item(item_id))
         if item is None:
             return
-        dialog = ProductEditorDialog(self.state, item, self)
+        dialog = ProductEditorDialog(self.state, item, self, apply_rule=self._apply_rule_from)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            commands.edit_item(self.undo_stack, self.state, self, item, dialog.changes())
+            commands.edit_item(self.undo_stack, self.state, self, dialog.item, dialog.changes())
+        self._update_advice()
+
+    def _apply_rule_from(self, item_id: int) -> bool:
+        done = commands.apply_store_rule(self.undo_stack, self.state, self, item_id)
+        if done:
+            self.statusBar().showMessage(done, 8000)
+        return bool(done)
 
     def open_variants(self) -> None:
         from ui.variants import VariantsDialog
@@ -504,15 +585,16 @@ class MainWindow(QMainWindow):
             action.setStatusTip(action.toolTip())
 
     def _update_title(self) -> None:
-        name = self.state.inventory.db.display_name
-        self.setWindowTitle(f"Inventory editor — {name}")
+        # Only the database: the platform adds the application's name ("PATH — Inventory editor").
+        self.setWindowTitle(self.state.inventory.db.display_name)
 
     def _restore(self) -> None:
         geometry = self.settings.value("main/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+            keep_on_screen(self)
         else:
-            self.resize(1280, 800)
+            fit_to_screen(self, 1280, 800)
         for key, widget in (
             ("main/products_header", self.product_table.horizontalHeader()),
             ("main/variants_header", self.variant_table.horizontalHeader()),
