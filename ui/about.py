@@ -62,7 +62,8 @@ class ShortcutsDialog(QDialog):
             for col, text in enumerate(cells):
                 table.setItem(row, col, QTableWidgetItem(text))
         table.verticalHeader().hide()
-        table.setWordWrap(True)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
+        table.setWordWrap(False)
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

@@ -51,9 +51,10 @@ class AdviceBar(QFrame):
             self.hide()
             return None
         advice = self.advice
-        self.text.setText(
-            f"<b>Status disagrees with stock:</b> {advice.problem}. "
-            f"{advice.whose_rule[0].upper()}{advice.whose_rule[1:]} sets <b>{advice.suggested}</b>."
+        self.text.setText(f"<b>Status disagrees with stock:</b> {advice.problem}.")
+        self.setToolTip(
+            f"{advice.whose_rule[0].upper()}{advice.whose_rule[1:]} sets {advice.suggested} for this count. "
+            "Applying it is a manual change, recorded in the history with a note."
         )
         self.button.setText(f"&Apply the store's rule: {advice.suggested}")
         self.show()

@@ -237,6 +237,8 @@ class HistoryPanel(QWidget):
                 if entry.kind == "status":
                     cell.setForeground(look.status_color(self.state.status_by_name(entry.to_status or "")))
                 self.table.setItem(row, col, cell)
+        # The Item column only matters for a product whose history includes its variants'.
+        self.table.setColumnHidden(1, not self.variant_ids)
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(3, min(self.table.columnWidth(3), 260))  # a long note: whole in the tooltip
         self.chart.set_points(self._points(item.on_hand))

@@ -10,6 +10,7 @@ and the bar is busy until the import reports how far it is.
 
 from __future__ import annotations
 
+import atexit
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, Qt, QThread, QTimer
@@ -41,11 +42,15 @@ from ui.worker import Job, start
 
 # Previews cancelled by closing the wizard: their threads finish (and roll back) after the window is gone.
 _DETACHED: set[tuple[QThread, Job]] = set()
+_HOOKED = False
 
 
 def _detach(thread: QThread, job: Job) -> None:
     """Let a cancelled job's thread outlive its page; it is dropped when it ends (or waited for at exit)."""
-    if not _DETACHED:
+    global _HOOKED
+    if not _HOOKED:
+        _HOOKED = True
+        atexit.register(wait_for_detached)  # before Qt's own clean-up, which would destroy a running thread
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(wait_for_detached)
@@ -85,7 +90,7 @@ class FilePage(QWizardPage):
         )
         self.path = QLineEdit()
         self.path.setPlaceholderText("path to a .csv or .xlsx file")
-        browse = QPushButton("Browse…")
+        browse = QPushButton("Br&owse…")
         browse.clicked.connect(self.browse)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
@@ -381,7 +386,7 @@ class RunPage(QWizardPage):
         blocked = (
             bool(summary.rejected) and not summary.written and not self.w.options.skip_invalid.isChecked()
         )
-        verb = "Would create" if self.dry_run else ("Nothing was imported" if blocked else "Created")
+        verb = "Would create" if self.dry_run else ("Nothing was imported" if blocked else "Imported")
         text = (
             f"<b>{summary.rows} rows:</b> {summary.created} created, {summary.updated} updated, "
             f"{summary.unchanged} unchanged, {len(summary.rejected)} with errors, "

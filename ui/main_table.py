@@ -15,15 +15,16 @@ from ui.item_model import ItemIdRole, ItemTableModel
 MAX_COPIED_ROWS = 20_000  # a selection of a million rows is summed and copied only up to this many
 
 
-def fit_header(view: QTableView, columns) -> None:
-    """Column widths that show each header's words in its bold font with room for the sort arrow."""
+def fit_header(view: QTableView, columns, *, sort_arrow: bool = True) -> None:
+    """Column widths that show each header's words in its bold font (with room for the sort arrow)."""
     header = view.horizontalHeader()
     bold = QFont(header.font())
     bold.setBold(True)
     metrics = QFontMetrics(bold)
     for i, column in enumerate(columns):
-        # 12 px of padding, ~22 px for the sort indicator, a little slack for the style's margins.
-        view.setColumnWidth(i, max(column.width, metrics.horizontalAdvance(column.title) + 40))
+        # 12 px of padding, ~20 px for the sort indicator, a little slack for the style's margins.
+        room = 36 if sort_arrow else 18
+        view.setColumnWidth(i, max(column.width, metrics.horizontalAdvance(column.title) + room))
 
 
 class ItemTable(QTableView):

@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
             )
             table.copied.connect(self._copied)
         self.statusBar().addPermanentWidget(self.selection_label)
+        self.statusBar().addPermanentWidget(self.store_info)
         state.stores_changed.connect(self._fill_stores)
         state.statuses_changed.connect(self._fill_statuses)
         state.current_store_changed.connect(self._update_store_info)
@@ -82,13 +83,13 @@ class MainWindow(QMainWindow):
     # -- building ----------------------------------------------------------------------------------------------
     def _build_filters(self) -> None:
         self.store_combo = QComboBox()
-        self.store_combo.setMinimumWidth(160)
+        self.store_combo.setMinimumWidth(150)
         self.store_combo.setToolTip("The store whose settings apply to orders and mass changes")
         self.store_combo.currentTextChanged.connect(lambda name: self.state.set_current_store(name or None))
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search item number or name   (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
+        self.search.setMinimumWidth(180)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(250)
@@ -100,7 +101,7 @@ class MainWindow(QMainWindow):
         self.status_filter.currentIndexChanged.connect(self.apply_filters)
         self.stock_filter = QComboBox()
         self.stock_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.stock_filter.setMinimumContentsLength(16)
+        self.stock_filter.setMinimumContentsLength(22)
         for key, label in STOCK_FILTERS.items():
             self.stock_filter.addItem(label, key)
         self.stock_filter.currentIndexChanged.connect(self.apply_filters)
@@ -231,9 +232,9 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addWidget(QLabel(" Store "))
         toolbar.addWidget(self.store_combo)
+        # What the store does is said in the status bar, so the toolbar's buttons fit 1024 pixels.
         self.store_info = QLabel()
         self.store_info.setObjectName("hint")
-        toolbar.addWidget(self.store_info)
         toolbar.addSeparator()
         # Short words on the toolbar so every button fits a 1024-pixel-wide window (menus keep the long ones).
         for action, short in (
@@ -319,12 +320,12 @@ class MainWindow(QMainWindow):
     def _update_store_info(self, name) -> None:
         store = self.state.store(name)
         if store is None:
-            self.store_info.setText(" no store yet")
+            self.store_info.setText("no store yet")
         elif store.track_inventory:
-            self.store_info.setText(f" removes when {store.remove_when}")
+            self.store_info.setText(f"{store.name}: tracks inventory, removes when {store.remove_when}")
             self.store_info.setToolTip(f"{store.name} tracks inventory and removes stock when {store.remove_when}")
         else:
-            self.store_info.setText(" not tracking")
+            self.store_info.setText(f"{store.name}: does not track inventory")
             self.store_info.setToolTip(f"{store.name} does not track inventory")
         self._update_advice()
 

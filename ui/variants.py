@@ -112,7 +112,7 @@ class VariantsDialog(QDialog):
         self.table.doubleClicked.connect(self.edit_variant)
         self.table.setTabKeyNavigation(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        fit_header(self.table, self.model.columns)  # "On order", "Committed" whole, beside the sort arrow
+        fit_header(self.table, self.model.columns, sort_arrow=False)  # "On order", "Committed" read whole
         stock = QWidget()
         stock_layout = QVBoxLayout(stock)
         stock_layout.addWidget(self.table)
@@ -138,7 +138,7 @@ class VariantsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
-        fit_to_screen(self, 900, 540)
+        fit_to_screen(self, 1000, 540)
         self.reload()
         if not self.product.variants:
             self.tabs.setCurrentIndex(2)
