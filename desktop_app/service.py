@@ -81,7 +81,12 @@ def _rule_pick(
         return None
     if store:
         row = settings.get_store(conn, store)
-        names = [row.default_in_stock, row.default_out_of_stock, row.default_back_order, row.default_discontinued]
+        names = [
+            row.default_in_stock,
+            row.default_out_of_stock,
+            row.default_back_order,
+            row.default_discontinued,
+        ]
     else:
         names = list(settings.DEFAULT_STATUS_NAMES.values())
     # The rules as a crossing of zero from the other side: the status the count itself calls for.

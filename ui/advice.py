@@ -25,13 +25,17 @@ class AdviceBar(QFrame):
         self.state = state
         self.advice: StatusAdvice | None = None
         self.setObjectName("advice")
-        self.setStyleSheet("QFrame#advice { background: #fff4d6; border: 1px solid #f0c36d; border-radius: 3px; }")
+        self.setStyleSheet(
+            "QFrame#advice { background: #fff4d6; border: 1px solid #f0c36d; border-radius: 3px; }"
+        )
         self.icon = QLabel()
         self.icon.setPixmap(look.warning_icon().pixmap(14, 14))
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.button = QPushButton("&Apply the store's rule")
-        self.button.setToolTip("Set the status the store's rule picks for this count (a manual change, noted)")
+        self.button.setToolTip(
+            "Set the status the store's rule picks for this count (a manual change, noted)"
+        )
         self.button.clicked.connect(self._clicked)
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 4, 8, 4)

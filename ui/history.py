@@ -161,9 +161,7 @@ class HistoryPanel(QWidget):
         self.why = QLabel()
         self.why.setWordWrap(True)
         self.table = QTableWidget(0, 7)
-        self.table.setHorizontalHeaderLabels(
-            ["When", "Item", "Change", "Cause", "Store", "Order", "Rule"]
-        )
+        self.table.setHorizontalHeaderLabels(["When", "Item", "Change", "Cause", "Store", "Order", "Rule"])
         self.table.horizontalHeaderItem(0).setToolTip("Local time; hover a time for its zone and UTC")
         self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(False)

@@ -66,6 +66,7 @@ def wait_for_detached(timeout_ms: int = 120_000) -> None:
         thread.wait(timeout_ms)
     _DETACHED.clear()
 
+
 FORMAT_NAMES = {
     "storefront": "Storefront product export (ItemID / ItemNumber columns)",
     "shopify": "Shopify product CSV (Handle / Variant SKU columns)",
@@ -424,7 +425,6 @@ class RunPage(QWizardPage):
         if self.dry_run:
             return not self.result.rejected or self.w.options.skip_invalid.isChecked()
         return True
-
 
 
 class ImportWizard(QWizard):

@@ -3,32 +3,32 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.queries import STOCK_FILTERS, UnitQuery
-from ui import commands, look
+from ui import look
 from ui.advice import AdviceBar
 from ui.history import HistoryPanel
 from ui.item_model import PRODUCT_COLUMNS, VARIANT_COLUMNS, ItemIdRole, ItemTableModel
+from ui.main_actions import WindowActions
+from ui.main_dialogs import WindowDialogs
 from ui.main_table import ItemTable
 from ui.state import AppState
 from ui.widgets import fit_to_screen, keep_on_screen
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowActions, WindowDialogs, QMainWindow):
     """The editor's window over one open database."""
 
     def __init__(self, state: AppState, settings: QSettings | None = None) -> None:
@@ -100,173 +100,15 @@ class MainWindow(QMainWindow):
         self.status_filter.setMinimumWidth(150)
         self.status_filter.currentIndexChanged.connect(self.apply_filters)
         self.stock_filter = QComboBox()
-        self.stock_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.stock_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.stock_filter.setMinimumContentsLength(22)
         for key, label in STOCK_FILTERS.items():
             self.stock_filter.addItem(label, key)
         self.stock_filter.currentIndexChanged.connect(self.apply_filters)
         self.count_label = QLabel()
         self.count_label.setObjectName("hint")
-
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        return action
-
-    def _build_actions(self) -> None:
-        Std = QKeySequence.StandardKey
-        self.act_new_db = self._action("&New database…", self.new_database, Std.New)
-        self.act_open_db = self._action("&Open database…", self.open_database, Std.Open)
-        self.act_connect = self._action(
-            "&Connect to server…", self.connect_server, None, "Open a shared PostgreSQL database"
-        )
-        self.act_quit = self._action("&Quit", self.close, Std.Quit)
-        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcut(Std.Undo)
-        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcut(Std.Redo)
-        self.act_edit = self._action(
-            "&Edit item…",
-            lambda: self.edit_item(self.selected_item_id()),
-            "Ctrl+E",
-            "Edit the selected product or variant (Enter)",
-        )
-        self.act_variants = self._action(
-            "&Variants…",
-            self.open_variants,
-            "Ctrl+Shift+V",
-            "Options, combinations and stock of the selected product's variants",
-        )
-        self.act_apply_rule = self._action(
-            "Apply the store's &rule",
-            lambda: self.apply_store_rule(self.selected_item_id()),
-            "Ctrl+R",
-            "Give the selected item the status the store's rule picks for its stock (a manual change)",
-        )
-        self.act_history = self._action(
-            "Show &history", self.show_history, "Ctrl+Shift+H", "The selected item's history (why its status)"
-        )
-        self.act_find = self._action("&Find", self.focus_search, Std.Find)
-        self.act_refresh = self._action("Re&fresh", self.refresh, Std.Refresh)
-        self.act_orders = self._action("&Orders…", self.open_orders, "Ctrl+Shift+O", "Orders of every store")
-        self.act_new_order = self._action("&New order…", self.new_order, "Ctrl+Shift+N", "Place an order")
-        self.act_store_settings = self._action(
-            "&Store settings…",
-            self.open_store_settings,
-            "Ctrl+,",
-            "Settings › Catalog › General for each store",
-        )
-        self.act_statuses = self._action(
-            "Product s&tatuses…", self.open_statuses, None, "Add, edit and delete product statuses"
-        )
-        self.act_grid = self._action(
-            "&Inventory editor grid…",
-            self.open_grid,
-            "Ctrl+G",
-            "Mass edits in a spreadsheet-like grid over every stock unit",
-        )
-        self.act_import = self._action(
-            "&Import products…",
-            self.open_import,
-            "Ctrl+I",
-            "Product import: storefront or Shopify CSV, or .xlsx",
-        )
-        self.act_export = self._action(
-            "E&xport products…", self.open_export, "Ctrl+Shift+E", "Export every product and variant"
-        )
-        self.act_batches = self._action(
-            "History by &batch…",
-            self.open_batches,
-            "Ctrl+H",
-            "Recent batches; revert an import, grid edit or adjustment",
-        )
-        self.act_shortcuts = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1")
-        self.act_about = self._action("&About", self.show_about)
-
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        for action in (self.act_new_db, self.act_open_db, self.act_connect):
-            file_menu.addAction(action)
-        self.file_menu = file_menu
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_import)
-        file_menu.addAction(self.act_export)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_quit)
-        edit = bar.addMenu("&Edit")
-        for action in (self.act_undo, self.act_redo):
-            edit.addAction(action)
-        edit.addSeparator()
-        for action in (
-            self.act_edit,
-            self.act_variants,
-            self.act_apply_rule,
-            self.act_history,
-            self.act_find,
-            self.act_refresh,
-        ):
-            edit.addAction(action)
-        self.edit_menu = edit
-        catalog = bar.addMenu("&Catalog")
-        catalog.addAction(self.act_grid)
-        catalog.addAction(self.act_batches)
-        orders = bar.addMenu("&Orders")
-        orders.addAction(self.act_new_order)
-        orders.addAction(self.act_orders)
-        settings = bar.addMenu("&Settings")
-        settings.addAction(self.act_store_settings)
-        settings.addAction(self.act_statuses)
-        self.settings_menu = settings
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.act_shortcuts)
-        help_menu.addAction(self.act_about)
-
-        toolbar = QToolBar("Main")
-        toolbar.setObjectName("main_toolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addWidget(QLabel(" Store "))
-        toolbar.addWidget(self.store_combo)
-        # What the store does is said in the status bar, so the toolbar's buttons fit 1024 pixels.
-        self.store_info = QLabel()
-        self.store_info.setObjectName("hint")
-        toolbar.addSeparator()
-        # Short words on the toolbar so every button fits a 1024-pixel-wide window (menus keep the long ones).
-        for action, short in (
-            (self.act_new_order, "New order"),
-            (self.act_orders, "Orders"),
-            (self.act_edit, "Edit"),
-            (self.act_variants, "Variants"),
-            (self.act_grid, "Grid"),
-            (self.act_import, "Import"),
-            (self.act_undo, "Undo"),
-            (self.act_redo, "Redo"),
-            (self.act_store_settings, "Store settings"),
-            (self.act_statuses, "Statuses"),
-        ):
-            action.setIconText(short)
-        for action in (
-            self.act_new_order,
-            self.act_orders,
-            self.act_edit,
-            self.act_variants,
-            self.act_grid,
-            self.act_import,
-        ):
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        for action in (self.act_undo, self.act_redo):
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.act_store_settings)
-        toolbar.addAction(self.act_statuses)
-        self.toolbar = toolbar
-        self.addToolBar(toolbar)
 
     def _build_layout(self) -> None:
         filters = QHBoxLayout()
@@ -323,7 +165,9 @@ class MainWindow(QMainWindow):
             self.store_info.setText("no store yet")
         elif store.track_inventory:
             self.store_info.setText(f"{store.name}: tracks inventory, removes when {store.remove_when}")
-            self.store_info.setToolTip(f"{store.name} tracks inventory and removes stock when {store.remove_when}")
+            self.store_info.setToolTip(
+                f"{store.name} tracks inventory and removes stock when {store.remove_when}"
+            )
         else:
             self.store_info.setText(f"{store.name}: does not track inventory")
             self.store_info.setToolTip(f"{store.name} does not track inventory")
@@ -419,14 +263,6 @@ class MainWindow(QMainWindow):
     def _copied(self, rows: int) -> None:
         self.statusBar().showMessage(f"Copied {rows:,} row{'s' if rows != 1 else ''} with a header row", 4000)
 
-    def apply_store_rule(self, item_id: int | None) -> None:
-        if item_id is None:
-            return
-        done = commands.apply_store_rule(self.undo_stack, self.state, self, item_id)
-        if done:
-            self.statusBar().showMessage(done, 8000)
-        self._update_advice()
-
     def selected_item_id(self) -> int | None:
         in_variants = self.variant_table.hasFocus() or self.bottom_tabs.currentWidget() is self.variant_table
         if in_variants and self.variant_table.selected_item_id() is not None:
@@ -440,112 +276,6 @@ class MainWindow(QMainWindow):
         self.product_table.selectRow(row)
         self.product_table.setCurrentIndex(self.products.index(row, 0))
         return True
-
-    # -- actions ------------------------------------------------------------------------------------------------
-    def edit_item(self, item_id: int | None) -> None:
-        from ui.product_editor import ProductEditorDialog
-
-        if item_id is None:
-            return
-        item = self.state.attempt(self, "Edit item", lambda: self.state.inventory.item(item_id))
-        if item is None:
-            return
-        dialog = ProductEditorDialog(self.state, item, self, apply_rule=self._apply_rule_from)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            commands.edit_item(self.undo_stack, self.state, self, dialog.item, dialog.changes())
-        self._update_advice()
-
-    def _apply_rule_from(self, item_id: int) -> bool:
-        done = commands.apply_store_rule(self.undo_stack, self.state, self, item_id)
-        if done:
-            self.statusBar().showMessage(done, 8000)
-        return bool(done)
-
-    def open_variants(self) -> None:
-        from ui.variants import VariantsDialog
-
-        item_id = self.product_table.selected_item_id()
-        if item_id is not None:
-            VariantsDialog(self.state, self.undo_stack, item_id, self).exec()
-            self.state.notify([item_id])
-
-    def open_grid(self) -> None:
-        from ui.grid import InventoryGridWindow
-
-        if getattr(self, "grid_window", None) is None:
-            self.grid_window = InventoryGridWindow(self.state, self)
-            self.grid_window.setWindowFlag(Qt.WindowType.Window)
-        self.grid_window.show()
-        self.grid_window.raise_()
-        self.grid_window.activateWindow()
-
-    def open_import(self) -> None:
-        from ui.import_wizard import ImportWizard
-
-        ImportWizard(self.state, self).exec()
-
-    def open_export(self) -> None:
-        from ui.export_dialog import ExportDialog
-
-        ExportDialog(self.state, self).exec()
-
-    def open_batches(self) -> None:
-        from ui.batches import BatchesDialog
-
-        BatchesDialog(self.state, self).exec()
-
-    def open_orders(self) -> None:
-        from ui.orders import OrdersDialog
-
-        OrdersDialog(self.state, self).exec()
-
-    def new_order(self) -> None:
-        from ui.orders import PlaceOrderDialog
-
-        dialog = PlaceOrderDialog(self.state, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.order_id is not None:
-            order = self.state.inventory.order(dialog.order_id)
-            self.state.notify(line.unit_id for line in order.lines)
-            self.statusBar().showMessage(f"Placed order {order.id} in {order.store}", 5000)
-
-    def open_store_settings(self) -> None:
-        from ui.store_settings import StoreSettingsDialog
-
-        StoreSettingsDialog(self.state, self.undo_stack, self).exec()
-
-    def open_statuses(self) -> None:
-        from ui.statuses import StatusesDialog
-
-        StatusesDialog(self.state, self.undo_stack, self).exec()
-
-    def new_database(self) -> None:
-        from ui.app import choose_new_database
-
-        choose_new_database(self)
-
-    def open_database(self) -> None:
-        from ui.app import choose_database
-
-        choose_database(self)
-
-    def connect_server(self) -> None:
-        from ui.app import remember
-        from ui.connect import ConnectDialog
-
-        dialog = ConnectDialog(self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.inventory is not None:
-            self.state.switch_inventory(dialog.inventory)
-            remember(dialog.inventory)
-
-    def show_shortcuts(self) -> None:
-        from ui.about import ShortcutsDialog
-
-        ShortcutsDialog(self).exec()
-
-    def show_about(self) -> None:
-        from ui.about import AboutDialog
-
-        AboutDialog(self.state, self).exec()
 
     # -- database and window state ------------------------------------------------------------------------------
     def _database_changed(self) -> None:
@@ -563,27 +293,6 @@ class MainWindow(QMainWindow):
         rights = self.state.permissions
         role = "" if rights.change_settings else f"  ·  role {rights.role}: stock, items and orders only"
         self.statusBar().showMessage(self.state.inventory.db.display_name + role)
-
-    def _apply_permissions(self) -> None:
-        """Grey out what the connected database role may not do, saying why (the server refuses it anyway)."""
-        rights = self.state.permissions
-        for action, allowed, what, tip in (
-            (
-                self.act_store_settings,
-                rights.change_settings,
-                "store settings",
-                "Settings › Catalog › General for each store",
-            ),
-            (
-                self.act_statuses,
-                rights.change_statuses,
-                "product statuses",
-                "Add, edit and delete product statuses",
-            ),
-        ):
-            action.setEnabled(allowed)
-            action.setToolTip(tip if allowed else rights.why_not(what))
-            action.setStatusTip(action.toolTip())
 
     def _update_title(self) -> None:
         # Only the database: the platform adds the application's name ("PATH — Inventory editor").

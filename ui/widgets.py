@@ -60,7 +60,9 @@ def keep_on_screen(widget) -> None:
     frame = widget.frameGeometry()
     extra_w, extra_h = frame.width() - widget.width(), frame.height() - widget.height()
     if frame.width() > area.width() or frame.height() > area.height():
-        widget.resize(min(widget.width(), area.width() - extra_w), min(widget.height(), area.height() - extra_h))
+        widget.resize(
+            min(widget.width(), area.width() - extra_w), min(widget.height(), area.height() - extra_h)
+        )
         frame = widget.frameGeometry()
     x = min(max(frame.x(), area.left()), area.right() - frame.width() + 1)
     y = min(max(frame.y(), area.top()), area.bottom() - frame.height() + 1)

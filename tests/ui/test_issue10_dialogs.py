@@ -84,7 +84,9 @@ def test_defect_8_a_cancelled_import_says_nothing_changed_without_a_percentage(w
     page = wizard.run_page
     wizard.reject()  # Escape while importing: cancels, and the wizard stays to say what happened
     assert wizard.isVisible()
-    assert "Cancelling" in page.summary_label.text() and "nothing will be changed" in page.summary_label.text()
+    assert (
+        "Cancelling" in page.summary_label.text() and "nothing will be changed" in page.summary_label.text()
+    )
     qtbot.waitUntil(lambda: page.finished, timeout=120_000)
     assert "cancelled; nothing was changed" in page.summary_label.text()
     assert not page.progress.isVisible()
@@ -131,7 +133,6 @@ def test_defect_9_windows_open_inside_the_screen_and_read_whole(window, qtbot, t
     assert shortcuts.table.fontMetrics().horizontalAdvance(longest) <= shortcuts.table.columnWidth(2)
     assert area.contains(shortcuts.frameGeometry())
 
-
     # At 1024x700 every toolbar button shows (none pushed into the » overflow) …
     window.resize(1024, 700)
     qtbot.waitUntil(lambda: window.width() == 1024)
@@ -148,6 +149,7 @@ def test_defect_9_windows_open_inside_the_screen_and_read_whole(window, qtbot, t
         text = table.item(row, 6).text()
         assert rule_metrics.horizontalAdvance(text) + 8 <= table.columnWidth(6), text
     assert sum(table.columnWidth(c) for c in range(table.columnCount())) <= table.viewport().width() + 2
+
 
 def test_defect_10_alt_n_moves_the_import_wizard_on(window, qtbot, tmp_path):
     wizard = wizard_for(window, qtbot, small_file(tmp_path))

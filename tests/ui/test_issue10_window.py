@@ -70,7 +70,12 @@ def test_defect_7_a_restocked_out_of_stock_item_is_flagged_and_one_click_applies
     qtbot.mouseClick(window.advice.button, Qt.MouseButton.LeftButton)
     assert window.state.inventory.item("MUG-ROSE").status == "In Stock"
     last = window.state.inventory.history("MUG-ROSE")[-1]
-    assert (last.kind, last.from_status, last.to_status, last.rule) == ("status", "Out of Stock", "In Stock", "manual")
+    assert (last.kind, last.from_status, last.to_status, last.rule) == (
+        "status",
+        "Out of Stock",
+        "In Stock",
+        "manual",
+    )
     assert last.note == "applied Main Street's rule: 5 on hand → In Stock (was Out of Stock)"
     window.apply_filters()
     assert rows_of(window) == []  # nothing disagrees any more
@@ -121,7 +126,9 @@ def test_defect_10_keyboard_search_goes_to_results_tab_leaves_tables_history_has
     assert window.product_table.currentIndex() == before
 
     window.bottom_tabs.setCurrentIndex(0)
-    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert window.bottom_tabs.currentWidget() is window.history
 
     seen = {}
