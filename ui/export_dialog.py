@@ -98,6 +98,9 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(True)
 
     def reject(self) -> None:
-        if self.job is not None and self.job.running:
-            self.thread.wait(60_000)
+        # Never freeze the window waiting for the worker: say what is happening and stay open until it ends.
+        if self.job is not None and not self.export_button.isEnabled():
+            self.message.setText("The export is still being written; the dialog closes when it is done.")
+            self.job.done.connect(self.close)
+            return
         super().reject()
