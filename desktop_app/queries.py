@@ -20,6 +20,7 @@ STOCK_FILTERS = {
     "low": "Low stock",
     "out": "Out of stock (0 or less)",
     "back_ordered": "Back-ordered (below 0)",
+    "disagrees": "Status disagrees with stock",
 }
 
 # Sortable columns: key -> SQL expression.
@@ -95,7 +96,46 @@ def where_clause(q: UnitQuery, conn: Connection | None = None):
         conditions.append(items.c.on_hand <= 0)
     elif q.stock == "back_ordered":
         conditions.append(items.c.on_hand < 0)
+    elif q.stock == "disagrees":
+        conditions.append(status_disagrees())
     return and_(true(), *conditions)
+
+
+def status_disagrees():
+    """A tracked stock unit whose status contradicts its count (SQL form of ``disagrees``, below).
+
+    Unavailable with stock on hand (and not discontinued: a discontinued item may keep its unavailable
+    status while stock remains), or orderable without back orders at 0 or less.
+    """
+    unavailable = select(statuses.c.id).where(statuses.c.unavailable == true())
+    sells_from_stock = select(statuses.c.id).where(
+        statuses.c.unavailable == false(), statuses.c.back_order == false()
+    )
+    return and_(
+        items.c.use_variant_inventory == false(),
+        items.c.non_inventory == false(),
+        or_(
+            and_(items.c.on_hand > 0, items.c.discontinued == false(), items.c.status_id.in_(unavailable)),
+            and_(items.c.on_hand <= 0, items.c.status_id.in_(sells_from_stock)),
+        ),
+    )
+
+
+def disagrees(
+    *,
+    on_hand: int,
+    unavailable: bool,
+    back_order: bool,
+    discontinued: bool,
+    non_inventory: bool,
+    use_variant_inventory: bool,
+) -> bool:
+    """The Python form of ``status_disagrees`` for one row (the tables flag the rows they show)."""
+    if use_variant_inventory or non_inventory:
+        return False
+    if on_hand > 0:
+        return unavailable and not discontinued
+    return not unavailable and not back_order
 
 
 def order_by(q: UnitQuery):

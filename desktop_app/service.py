@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 
-from desktop_app import catalog, history, orders, queries, settings
+from desktop_app import catalog, history, orders, queries, rules, settings
 from desktop_app.db import Database
 from desktop_app.errors import InventoryError
 from desktop_app.ledger import Ledger, lock_unit_ids
@@ -27,6 +27,81 @@ class BatchResult:
     batch: int | None
     changed_units: int
     status_changes: list[StatusChangeReport] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StatusAdvice:
+    """A status that disagrees with the stock (SPEC section 2's rules would not leave it), and the fix."""
+
+    item_id: int
+    label: str
+    status: str
+    on_hand: int
+    suggested: str
+    rule: str  # the rule that picks ``suggested``: in_stock, out_of_stock, back_order or discontinued
+    store: str | None
+
+    @property
+    def problem(self) -> str:
+        if self.on_hand > 0:
+            return f"{self.label} is {self.status} with {self.on_hand} on hand: it cannot be ordered"
+        return f"{self.label} is {self.status} with {self.on_hand} on hand: it would be sold and not shipped"
+
+    @property
+    def whose_rule(self) -> str:
+        return f"{self.store}'s rule" if self.store else "the store rule (the statuses of that name)"
+
+    @property
+    def note(self) -> str:
+        """How the change reads in the history."""
+        return f"applied {self.whose_rule}: {self.on_hand} on hand → {self.suggested} (was {self.status})"
+
+
+def _rule_pick(
+    conn: Connection,
+    *,
+    item_id: int,
+    label: str,
+    status: Status,
+    on_hand: int,
+    discontinued: bool,
+    non_inventory: bool,
+    use_variant_inventory: bool,
+    store: str | None,
+) -> StatusAdvice | None:
+    """What the store's rule sets for a unit whose status disagrees with its stock; None if it agrees."""
+    if not queries.disagrees(
+        on_hand=on_hand,
+        unavailable=status.unavailable,
+        back_order=status.back_order,
+        discontinued=discontinued,
+        non_inventory=non_inventory,
+        use_variant_inventory=use_variant_inventory,
+    ):
+        return None
+    if store:
+        row = settings.get_store(conn, store)
+        names = [
+            row.default_in_stock,
+            row.default_out_of_stock,
+            row.default_back_order,
+            row.default_discontinued,
+        ]
+    else:
+        names = list(settings.DEFAULT_STATUS_NAMES.values())
+    # The rules as a crossing of zero from the other side: the status the count itself calls for.
+    decision = rules.decide_status(
+        old=0 if on_hand > 0 else 1,
+        new=on_hand,
+        status=status.name,
+        status_allows_back_order=status.back_order,
+        discontinued=discontinued,
+        non_inventory=False,
+        store=rules.StoreRules(True, *names),
+    )
+    if decision.status == status.name:
+        return None
+    return StatusAdvice(item_id, label, status.name, on_hand, str(decision.status), decision.rule, store)
 
 
 class Inventory:
@@ -103,6 +178,58 @@ class Inventory:
             catalog.edit_item(conn, ledger, unit, changes, expected_version=expected_version)
             ledger.flush()
             return catalog.get_item(conn, unit.id)
+
+        return self._write(run)
+
+    def status_advice(self, ref: str | int, *, store: str | None = None) -> StatusAdvice | None:
+        """Whether a unit's status disagrees with its stock, and what ``store``'s rule would set instead."""
+
+        def run(conn: Connection) -> StatusAdvice | None:
+            item = catalog.get_item(conn, ref)
+            return _rule_pick(
+                conn,
+                item_id=item.id,
+                label=item.label,
+                status=settings.get_status(conn, item.status),
+                on_hand=item.on_hand,
+                discontinued=item.discontinued,
+                non_inventory=item.non_inventory,
+                use_variant_inventory=item.use_variant_inventory,
+                store=store,
+            )
+
+        return self.db.read(run)
+
+    def apply_store_rule(self, ref: str | int, *, store: str | None = None) -> tuple[Item, StatusAdvice]:
+        """Give a unit whose status disagrees with its stock the status ``store``'s rule picks.
+
+        A manual change (the person asked for it), recorded with the rule ``manual`` and a note naming the
+        store's rule and the count; refused, changing nothing, when the status already agrees.
+        """
+
+        def run(conn: Connection) -> tuple[Item, StatusAdvice]:
+            unit = self._unit(conn, ref)
+            statuses = {s.id: s for s in settings.list_statuses(conn)}
+            advice = _rule_pick(
+                conn,
+                item_id=unit.id,
+                label=unit.label,
+                status=statuses[unit.status_id],
+                on_hand=unit.on_hand,
+                discontinued=unit.discontinued,
+                non_inventory=unit.non_inventory,
+                use_variant_inventory=unit.use_variant_inventory,
+                store=store,
+            )
+            if advice is None:
+                raise InventoryError(
+                    f"The status of {unit.label} ({statuses[unit.status_id].name}, {unit.on_hand} on hand) "
+                    "agrees with its stock; nothing was changed."
+                )
+            ledger = Ledger(conn, cause="manual", who=self.who, note=advice.note)
+            ledger.change(unit, status=settings.get_status(conn, advice.suggested).id)
+            ledger.flush()
+            return catalog.get_item(conn, unit.id), advice
 
         return self._write(run)
 

@@ -19,9 +19,17 @@ from PySide6.QtWidgets import (
 
 from desktop_app import __version__
 from desktop_app.logs import log_file
+from ui.widgets import fit_to_screen
 
 SHORTCUTS = (
     ("Main window", "Ctrl+F", "Search by item number or name"),
+    ("Main window", "Down / Enter in search", "Go to the results"),
+    ("Main window", "Shift/Ctrl+click, Shift+arrows", "Select several rows; the status bar sums them"),
+    ("Main window", "Ctrl+C", "Copy the selected rows (tab-separated, with a header)"),
+    ("Main window", "Tab", "Next control (arrows move inside a table)"),
+    ("Main window", "Ctrl+R", "Apply the store's rule to a status that disagrees with the stock"),
+    ("Main window", "Ctrl+Shift+H", "History of the selected item"),
+    ("Main window", "Ctrl+H", "History by batch (revert)"),
     ("Main window", "Enter / double-click", "Edit the selected product or variant"),
     ("Main window", "Ctrl+Shift+V", "Variants of the selected product"),
     ("Main window", "Ctrl+Shift+N", "Place an order"),
@@ -31,7 +39,8 @@ SHORTCUTS = (
     ("Main window", "F5", "Refresh"),
     ("Main window", "Ctrl+I", "Import products"),
     ("Main window", "Ctrl+G", "Inventory editor grid"),
-    ("Product editor", "Ctrl+Enter", "Save"),
+    ("Product editor", "Ctrl+Enter or Alt+S", "Save"),
+    ("Import wizard", "Alt+N / Alt+B", "Next / Back"),
     ("Grid", "Arrows, Tab, Enter", "Move like a spreadsheet (Enter moves down, Tab right)"),
     ("Grid", "Typing or F2", "Edit the cell; Escape cancels"),
     ("Grid", "Delete", "Clear the cells where clearing means something (ETA)"),
@@ -53,15 +62,22 @@ class ShortcutsDialog(QDialog):
             for col, text in enumerate(cells):
                 table.setItem(row, col, QTableWidgetItem(text))
         table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
+        table.setWordWrap(False)
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)
+        self.table = table
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
-        self.resize(640, 560)
+        # Wide enough for every line whole; tall enough for all of them, or what the screen allows.
+        width = sum(table.columnWidth(c) for c in range(3)) + 60
+        height = table.horizontalHeader().height() + sum(table.rowHeight(r) for r in range(len(SHORTCUTS)))
+        fit_to_screen(self, max(640, width), height + 90)
 
 
 class AboutDialog(QDialog):

@@ -107,3 +107,26 @@ def edit_item(stack: QUndoStack, state: AppState, parent: QWidget | None, item: 
         )
     )
     return True
+
+
+def apply_store_rule(stack: QUndoStack, state: AppState, parent: QWidget | None, item_id: int) -> str | None:
+    """Give an item the status the selected store's rule picks for its count (undoable); the note, or None."""
+    inventory, store = state.inventory, state.current_store
+    try:
+        before = inventory.item(item_id)
+        item, advice = inventory.apply_store_rule(item_id, store=store)
+    except InventoryError as exc:
+        show_refusal(parent, "Apply the store's rule", exc)
+        return None
+    ids = [item.id] + ([item.parent_id] if item.parent_id else [])
+    state.notify(ids)
+    stack.push(
+        ServiceCommand(
+            f"apply the store's rule to {item.label} ({before.status} → {item.status})",
+            lambda: inventory.apply_store_rule(item_id, store=store),
+            lambda: inventory.edit_item(item_id, {"status": before.status}),
+            lambda: state.notify(ids),
+            parent,
+        )
+    )
+    return f"{item.label}: {advice.note}"

@@ -53,7 +53,7 @@ class ConnectDialog(QDialog):
         self.problem.setObjectName("error")
         self.problem.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        buttons.addButton("Connect", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("&Connect", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.connect_now)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

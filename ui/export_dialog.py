@@ -36,7 +36,7 @@ class ExportDialog(QDialog):
         self.shopify = QRadioButton("Shopify product CSV (Handle, Variant SKU, Variant Inventory Qty…)")
         self.storefront.setChecked(True)
         self.path = QLineEdit(str(Path.home() / "products.csv"))
-        browse = QPushButton("Browse…")
+        browse = QPushButton("B&rowse…")
         browse.clicked.connect(self.browse)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
@@ -46,7 +46,7 @@ class ExportDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button = self.buttons.addButton("&Export", QDialogButtonBox.ButtonRole.ActionRole)
         self.export_button.clicked.connect(self.export)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -98,6 +98,9 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(True)
 
     def reject(self) -> None:
-        if self.job is not None and self.job.running:
-            self.thread.wait(60_000)
+        # Never freeze the window waiting for the worker: say what is happening and stay open until it ends.
+        if self.job is not None and not self.export_button.isEnabled():
+            self.message.setText("The export is still being written; the dialog closes when it is done.")
+            self.job.done.connect(self.close)
+            return
         super().reject()

@@ -33,6 +33,37 @@ RULE_TEXT = {
     "discontinued": "discontinued and stock reached 0: store's default Discontinued",
     "revert": "batch reverted",
 }
+# The table's Rule column: short enough to read whole; the full sentence is the cell's tooltip.
+RULE_SHORT = {
+    "manual": "by hand",
+    "in_stock": "stock > 0 → In Stock",
+    "out_of_stock": "stock ≤ 0 → Out of Stock",
+    "back_order": "stock ≤ 0 → Back Order",
+    "discontinued": "stock ≤ 0 → Discontinued",
+    "revert": "batch reverted",
+}
+
+
+def local_time(at: dt.datetime | None) -> dt.datetime | None:
+    """A stored time (UTC; naive from SQLite) in this computer's time zone."""
+    if at is None:
+        return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return at.astimezone()
+
+
+def when_text(at: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+    local = local_time(at)
+    return local.strftime(fmt) if local else ""
+
+
+def when_tooltip(at: dt.datetime | None) -> str:
+    local = local_time(at)
+    if local is None:
+        return ""
+    utc = local.astimezone(dt.UTC)
+    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()} (UTC{local:%z}) · {utc:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def describe(entry: HistoryEntry) -> str:
@@ -97,12 +128,12 @@ class OnHandChart(QWidget):
             painter.drawText(
                 QRectF(area.left(), area.bottom() + 4, 120, 16),
                 Qt.AlignmentFlag.AlignLeft,
-                first.strftime("%Y-%m-%d"),
+                when_text(first, "%Y-%m-%d"),
             )
             painter.drawText(
                 QRectF(area.right() - 120, area.bottom() + 4, 120, 16),
                 Qt.AlignmentFlag.AlignRight,
-                last.strftime("%Y-%m-%d %H:%M"),
+                when_text(last, "%Y-%m-%d %H:%M"),
             )
         path = QPainterPath(QPointF(x(0), y(values[0])))
         for i in range(1, count):
@@ -130,19 +161,23 @@ class HistoryPanel(QWidget):
         self.why = QLabel()
         self.why.setWordWrap(True)
         self.table = QTableWidget(0, 7)
-        self.table.setHorizontalHeaderLabels(
-            ["When (UTC)", "Item", "Change", "Cause", "Store", "Order", "Rule"]
-        )
+        self.table.setHorizontalHeaderLabels(["When", "Item", "Change", "Cause", "Store", "Order", "Rule"])
+        self.table.horizontalHeaderItem(0).setToolTip("Local time; hover a time for its zone and UTC")
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.chart = OnHandChart()
+        self.chart.setMinimumSize(200, 120)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.chart)
-        splitter.setSizes([700, 320])
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([760, 240])
         header = QHBoxLayout()
         header.addWidget(self.title)
         header.addStretch()
@@ -178,24 +213,32 @@ class HistoryPanel(QWidget):
         rows = list(reversed(self.entries))
         self.table.setRowCount(len(rows))
         for row, entry in enumerate(rows):
+            cause = entry.cause + (
+                f" (batch {entry.batch})" if entry.cause in ("import", "grid", "adjust", "revert") else ""
+            )
+            if entry.note and entry.kind == "status" and entry.cause == "manual":
+                cause += f": {entry.note}"
             cells = [
-                entry.at.strftime("%Y-%m-%d %H:%M:%S") if entry.at else "",
+                when_text(entry.at),
                 entry.item_number or "",
                 describe(entry),
-                entry.cause
-                + (
-                    f" (batch {entry.batch})" if entry.cause in ("import", "grid", "adjust", "revert") else ""
-                ),
+                cause,
                 entry.store or "",
                 str(entry.order or ""),
-                RULE_TEXT.get(entry.rule or "", entry.rule or ""),
+                RULE_SHORT.get(entry.rule or "", entry.rule or ""),
             ]
+            tips = {0: when_tooltip(entry.at), 3: entry.note or "", 6: RULE_TEXT.get(entry.rule or "", "")}
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
+                if tips.get(col):
+                    cell.setToolTip(tips[col])
                 if entry.kind == "status":
                     cell.setForeground(look.status_color(self.state.status_by_name(entry.to_status or "")))
                 self.table.setItem(row, col, cell)
+        # The Item column only matters for a product whose history includes its variants'.
+        self.table.setColumnHidden(1, not self.variant_ids)
         self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(3, min(self.table.columnWidth(3), 260))  # a long note: whole in the tooltip
         self.chart.set_points(self._points(item.on_hand))
 
     def _why(self, status: str) -> str:
@@ -205,8 +248,9 @@ class HistoryPanel(QWidget):
         how = RULE_TEXT.get(last.rule or "", last.rule or "")
         where = f" in {last.store}" if last.store else ""
         order = f", order {last.order}" if last.order else ""
-        when = last.at.strftime("%Y-%m-%d %H:%M") if last.at else ""
-        return f"<b>Why {status}?</b> {how} — {last.cause}{where}{order}, {when} UTC."
+        when = when_text(last.at, "%Y-%m-%d %H:%M %Z")
+        note = f" ({last.note})" if last.note and last.cause == "manual" else ""
+        return f"<b>Why {status}?</b> {how}{note} — {last.cause}{where}{order}, {when}."
 
     def _points(self, current: int) -> list[tuple[dt.datetime, int]]:
         moves = [e for e in self.entries if e.kind == "movement" and e.quantity == "on_hand"]

@@ -2,13 +2,18 @@
 
 The preview and the import run in a worker thread with a progress bar; Cancel during the import rolls the
 whole file back. Both go through the same ``import_file`` as the command line.
+
+The window never waits for the worker: Cancel answers at once (the import stops and rolls back at its next
+check), a cancelled preview closes straight away (a preview writes nothing; its thread finishes on its own),
+and the bar is busy until the import reports how far it is.
 """
 
 from __future__ import annotations
 
+import atexit
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, Qt, QThread, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,8 +37,35 @@ from desktop_app.csvio.importer import ImportRefused, ImportSummary, import_file
 from desktop_app.errors import InventoryError
 from ui import look
 from ui.state import AppState
-from ui.widgets import read_only_table
+from ui.widgets import fit_to_screen, read_only_table
 from ui.worker import Job, start
+
+# Previews cancelled by closing the wizard: their threads finish (and roll back) after the window is gone.
+_DETACHED: set[tuple[QThread, Job]] = set()
+_HOOKED = False
+
+
+def _detach(thread: QThread, job: Job) -> None:
+    """Let a cancelled job's thread outlive its page; it is dropped when it ends (or waited for at exit)."""
+    global _HOOKED
+    if not _HOOKED:
+        _HOOKED = True
+        atexit.register(wait_for_detached)  # before Qt's own clean-up, which would destroy a running thread
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(wait_for_detached)
+    entry = (thread, job)
+    thread.setParent(None)
+    _DETACHED.add(entry)
+    thread.finished.connect(lambda: _DETACHED.discard(entry))
+
+
+def wait_for_detached(timeout_ms: int = 120_000) -> None:
+    """Block until cancelled previews have rolled back (at exit, so no thread is destroyed while running)."""
+    for thread, _job in list(_DETACHED):
+        thread.wait(timeout_ms)
+    _DETACHED.clear()
+
 
 FORMAT_NAMES = {
     "storefront": "Storefront product export (ItemID / ItemNumber columns)",
@@ -59,7 +91,7 @@ class FilePage(QWizardPage):
         )
         self.path = QLineEdit()
         self.path.setPlaceholderText("path to a .csv or .xlsx file")
-        browse = QPushButton("Browse…")
+        browse = QPushButton("Br&owse…")
         browse.clicked.connect(self.browse)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
@@ -198,14 +230,21 @@ class RunPage(QWizardPage):
         )
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.cancel_button = QPushButton("Cancel import")
+        self.cancel_button = QPushButton("&Stop preview" if dry_run else "&Cancel import")
         self.cancel_button.clicked.connect(self.cancel)
-        self.cancel_button.setVisible(not dry_run)
+        self.elapsed = QElapsedTimer()
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(250)
+        self.ticker.timeout.connect(self._tick)
+        self.fraction: float | None = None
+        self.cancel_requested = False
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextFormat(Qt.TextFormat.RichText)
         self.errors = read_only_table(["Line", "Column", "Reason"])
         self.statuses = read_only_table(["Item", "From", "To", "Rule"])
+        for table in (self.errors, self.statuses):
+            table.setTabKeyNavigation(False)
         self.created_statuses = QLabel()
         self.created_statuses.setObjectName("hint")
         self.tabs = QTabWidget()
@@ -226,11 +265,18 @@ class RunPage(QWizardPage):
     def initializePage(self) -> None:
         self.finished = False
         self.result = None
-        self.progress.setValue(0)
+        self.fraction = None
+        self.cancel_requested = False
+        self.progress.setRange(0, 0)  # busy (it moves) until the import reports how far it is
+        self.progress.setVisible(True)
         self.summary_label.setText("Reading the file…" if self.dry_run else "Importing…")
         self.errors.setRowCount(0)
         self.statuses.setRowCount(0)
         self.cancel_button.setEnabled(True)
+        self.cancel_button.setVisible(True)
+        self.cancel_button.setText("&Stop preview" if self.dry_run else "&Cancel import")
+        if not self.dry_run:
+            self.w.setOption(QWizard.WizardOption.NoCancelButton, False)
         options = self.w.options
         path, store = self.w.files.path.text().strip(), options.chosen_store()
         skip, update_only, dry_run, db = (
@@ -261,32 +307,87 @@ class RunPage(QWizardPage):
         self.job.succeeded.connect(self._show)
         self.job.failed.connect(self._failed)
         self.thread = start(self.job, self)
+        self.elapsed.start()
+        self.ticker.start()
         self.completeChanged.emit()
 
     def _progress(self, fraction: float) -> None:
+        if self.cancel_requested:
+            return
+        self.fraction = fraction
+        self.progress.setRange(0, 1000)
         self.progress.setValue(int(fraction * 1000))
+        self._tick()
+
+    def _tick(self) -> None:
+        """Seconds go by on screen while a long step runs, so the window never looks stuck."""
+        if self.finished:
+            self.ticker.stop()
+            return
+        seconds = self.elapsed.elapsed() // 1000
+        if self.cancel_requested:
+            what = "Stopping the preview" if self.dry_run else "Cancelling: the import stops and rolls back"
+            self.summary_label.setText(f"{what} at its next check; nothing will be changed… ({seconds} s)")
+            return
+        done = f"{self.fraction:.0%} of the file · " if self.fraction is not None else ""
+        what = "Reading and checking the file" if self.dry_run else "Importing"
+        self.summary_label.setText(f"{what}… {done}{seconds} s")
+
+    def running(self) -> bool:
+        # Not ``job.running``: that turns on in the worker thread, a moment after the job was started.
+        return self.job is not None and not self.finished
 
     def cancel(self) -> None:
-        if self.job is not None and self.job.running:
+        """Answers at once: the job is told to stop; the page says so and shows the outcome when it ends."""
+        if self.running() and not self.cancel_requested:
             self.job.cancel()
+            self.cancel_requested = True
             self.cancel_button.setEnabled(False)
-            self.summary_label.setText("Cancelling: rolling back…")
+            self.cancel_button.setText("Cancelling…")
+            self.progress.setRange(0, 0)
+            self._tick()
+
+    def detach(self) -> None:
+        """Cancel, and let the worker finish without this page (a preview: nothing to wait for)."""
+        if self.running():
+            self.cancel()
+            self.ticker.stop()
+            self.job.progress.disconnect(self._progress)
+            self.job.succeeded.disconnect(self._show)
+            self.job.failed.disconnect(self._failed)
+            _detach(self.thread, self.job)
+            self.job = None
+            self.finished = True
+
+    def cleanupPage(self) -> None:  # Back from the preview while it runs
+        self.detach()
+        super().cleanupPage()
+
+    def _end(self) -> None:
+        self.finished = True
+        self.ticker.stop()
+        self.cancel_button.setVisible(False)
+        if not self.dry_run:
+            # The import is over: Finish closes; there is nothing left to cancel.
+            self.w.setOption(QWizard.WizardOption.NoCancelButton, True)
 
     def _failed(self, exc: InventoryError) -> None:
-        self.finished = True
-        self.cancel_button.setEnabled(False)
+        self._end()
+        # A cancelled or refused import changed nothing: no percentage beside that message.
+        self.progress.setVisible(False)
         self.summary_label.setText(f"<span style='color:#b3261e'><b>{exc.message}</b></span>")
         self.completeChanged.emit()
 
     def _show(self, summary: ImportSummary) -> None:
         self.result = summary
-        self.finished = True
-        self.cancel_button.setEnabled(False)
+        late = self.cancel_requested
+        self._end()
+        self.progress.setRange(0, 1000)
         self.progress.setValue(1000)
         blocked = (
             bool(summary.rejected) and not summary.written and not self.w.options.skip_invalid.isChecked()
         )
-        verb = "Would create" if self.dry_run else ("Nothing was imported" if blocked else "Created")
+        verb = "Would create" if self.dry_run else ("Nothing was imported" if blocked else "Imported")
         text = (
             f"<b>{summary.rows} rows:</b> {summary.created} created, {summary.updated} updated, "
             f"{summary.unchanged} unchanged, {len(summary.rejected)} with errors, "
@@ -299,6 +400,8 @@ class RunPage(QWizardPage):
             )
         elif not self.dry_run:
             text = f"{verb}: " + text + (f" Batch {summary.batch} in the history." if summary.batch else "")
+            if late and summary.written:
+                text = "<b>Cancel came too late: the import had already been written.</b> " + text
         self.summary_label.setText(text)
         _fill(self.errors, [[e.line, e.column, e.reason] for e in summary.rejected])
         _fill(
@@ -323,9 +426,6 @@ class RunPage(QWizardPage):
             return not self.result.rejected or self.w.options.skip_invalid.isChecked()
         return True
 
-    def running(self) -> bool:
-        return self.job is not None and self.job.running
-
 
 class ImportWizard(QWizard):
     def __init__(self, state: AppState, parent: QWidget | None = None, path: str | None = None) -> None:
@@ -341,16 +441,20 @@ class ImportWizard(QWizard):
         self.run_page = RunPage(self, dry_run=False)
         for page in (self.files, self.options, self.preview, self.run_page):
             self.addPage(page)
-        self.setButtonText(QWizard.WizardButton.NextButton, "Next ›")
-        self.setButtonText(QWizard.WizardButton.CommitButton, "Import")
+        self.setButtonText(QWizard.WizardButton.NextButton, "&Next ›")
+        self.setButtonText(QWizard.WizardButton.BackButton, "‹ &Back")
+        self.setButtonText(QWizard.WizardButton.CommitButton, "&Import")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Finish")
         self.preview.setCommitPage(True)
-        self.resize(860, 600)
+        fit_to_screen(self, 860, 600)
         if path:
             self.files.path.setText(path)
 
     def reject(self) -> None:
-        for page in (self.preview, self.run_page):
-            if page.running():
-                page.cancel()
-                page.thread.wait(60_000)
+        """Cancel/Escape: a running preview is dropped at once; a running import is cancelled and the
+        wizard stays open to show that nothing was changed (or that the import had already finished)."""
+        if self.run_page.running():
+            self.run_page.cancel()
+            return
+        self.preview.detach()
         super().reject()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from desktop_app.queries import ROW_FIELDS, UnitQuery
+from desktop_app.queries import ROW_FIELDS, UnitQuery, disagrees
 from ui import look
 from ui.state import AppState
 
@@ -22,6 +22,8 @@ F = {name: i for i, name in enumerate(ROW_FIELDS)}
 ItemIdRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
 SortValueRole = Qt.ItemDataRole.UserRole + 3
+DisagreesRole = Qt.ItemDataRole.UserRole + 4  # True where the status contradicts the stock
+NOT_TRACKED = "—"  # available / to sell of a non-inventory unit: its stock is not counted
 
 PAGE_SIZE = 256
 MAX_PAGES = 48
@@ -70,6 +72,9 @@ VARIANT_COLUMNS = [
     "available_to_sell",
     "low_stock_qty",
 ]
+
+
+UNTRACKED = ("available", "available_to_sell")
 
 
 def value_of(key: str, row: tuple):
@@ -175,6 +180,28 @@ class ItemTableModel(QAbstractTableModel):
         offset = row - page * PAGE_SIZE
         return rows[offset] if offset < len(rows) else None
 
+    def numeric_values(self, row: int) -> dict[str, int]:
+        """The numeric columns' values of a row (what the status bar sums); none for untracked figures."""
+        found = self.row_tuple(row)
+        if found is None:
+            return {}
+        return {
+            c.key: value_of(c.key, found)
+            for c in self.columns
+            if c.numeric and not (found[F["non_inventory"]] and c.key in UNTRACKED)
+        }
+
+    def status_disagrees(self, row: tuple) -> bool:
+        status = self.state.statuses.get(row[F["status_id"]])
+        return status is not None and disagrees(
+            on_hand=row[F["on_hand"]],
+            unavailable=status.unavailable,
+            back_order=status.back_order,
+            discontinued=bool(row[F["discontinued"]]),
+            non_inventory=bool(row[F["non_inventory"]]),
+            use_variant_inventory=bool(row[F["use_variant_inventory"]]),
+        )
+
     def item_id(self, row: int) -> int | None:
         found = self.row_tuple(row)
         return found[0] if found else None
@@ -221,15 +248,21 @@ class ItemTableModel(QAbstractTableModel):
             return row
         if role == SortValueRole:
             return value_of(column.key, row)
+        if role == DisagreesRole:
+            return self.status_disagrees(row)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column.numeric:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DecorationRole and column.key == "status":
+            if self.status_disagrees(row):
+                return look.warning_icon()
             return look.status_icon(self.state.statuses.get(row[F["status_id"]]))
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(column.key, row)
         if role == Qt.ItemDataRole.BackgroundRole:
+            if column.key == "status" and self.status_disagrees(row):
+                return look.DISAGREES_BG
             return self._background(row)
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._foreground(column.key, row)
@@ -257,6 +290,8 @@ class ItemTableModel(QAbstractTableModel):
         if key == "eta_date":
             value = row[F["eta_date"]]
             return value.isoformat() if isinstance(value, dt.date) else (value or "")
+        if key in UNTRACKED and row[F["non_inventory"]]:
+            return NOT_TRACKED
         if (
             key in ("on_hand", "on_order", "committed", "available", "available_to_sell")
             and row[F["use_variant_inventory"]]
@@ -267,7 +302,16 @@ class ItemTableModel(QAbstractTableModel):
 
     def _tooltip(self, key: str, row: tuple) -> str | None:
         if key == "status":
-            return look.status_tooltip(self.state.statuses.get(row[F["status_id"]]))
+            status = self.state.statuses.get(row[F["status_id"]])
+            text = look.status_tooltip(status)
+            if self.status_disagrees(row):
+                text += (
+                    f"\n⚠ Disagrees with the stock ({row[F['on_hand']]} on hand). "
+                    "Edit › Apply the store's rule (Ctrl+R) sets the status the store's rule picks."
+                )
+            return text
+        if key in UNTRACKED and row[F["non_inventory"]]:
+            return "Non-inventory: stock is not tracked, so there is nothing to sell from"
         if row[F["use_variant_inventory"]] and key in ("on_hand", "on_order", "committed"):
             return "The sum of this product's variants (edit the variants to change it)"
         if is_low_stock(row):
@@ -284,6 +328,8 @@ class ItemTableModel(QAbstractTableModel):
         return None
 
     def _foreground(self, key: str, row: tuple):
+        if key in UNTRACKED and row[F["non_inventory"]]:
+            return look.MUTED_FG
         if key in ("on_hand", "available", "available_to_sell") and value_of(key, row) < 0:
             return look.NEGATIVE_FG
         if key == "low_stock_qty" and not row[F["low_stock_warning"]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from desktop_app.models import Status
@@ -21,6 +21,7 @@ INVALID_BG = QColor("#f8c9c7")
 READ_ONLY_BG = QColor("#f3f4f6")
 NEGATIVE_FG = QColor("#b3261e")
 MUTED_FG = QColor("#6b7280")
+DISAGREES_BG = QColor("#ffe0a3")  # a status the stock contradicts
 
 
 def status_color(status: Status | None) -> QColor:
@@ -45,6 +46,26 @@ def dot_icon(rgb: str, size: int = 12) -> QIcon:
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QColor(rgb))
     painter.drawEllipse(QRectF(1, 1, size - 2, size - 2))
+    painter.end()
+    return QIcon(pixmap)
+
+
+@lru_cache(maxsize=1)
+def warning_icon(size: int = 14) -> QIcon:
+    """An amber triangle with '!': a status that disagrees with the stock."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(AMBER)
+    painter.drawPolygon([QPointF(size / 2, 0.5), QPointF(size - 0.5, size - 0.5), QPointF(0.5, size - 0.5)])
+    painter.setPen(QColor("#ffffff"))
+    font = painter.font()
+    font.setBold(True)
+    font.setPixelSize(int(size * 0.7))
+    painter.setFont(font)
+    painter.drawText(QRectF(0, size * 0.2, size, size * 0.8), Qt.AlignmentFlag.AlignCenter, "!")
     painter.end()
     return QIcon(pixmap)
 

@@ -7,6 +7,7 @@ change, and the dialog says so.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -28,7 +29,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.models import Item
 from ui import look
+from ui.advice import AdviceBar
 from ui.state import AppState
+from ui.widgets import fit_to_screen
 
 MANUAL_NOTE = (
     "Changes made here are manual: they never trigger an automatic status change "
@@ -54,10 +57,18 @@ def _spin(minimum: int, value: int, *, suffix: str = "", special: str | None = N
 class ProductEditorDialog(QDialog):
     """Edit one product or variant; ``changes()`` is what differs from what was loaded."""
 
-    def __init__(self, state: AppState, item: Item, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        state: AppState,
+        item: Item,
+        parent: QWidget | None = None,
+        *,
+        apply_rule: Callable[[int], object] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.state = state
         self.item = item
+        self._apply_rule = apply_rule
         self.is_variant = item.parent_id is not None
         kind = "Variant" if self.is_variant else "Product"
         self.setWindowTitle(f"{kind} {item.label}")
@@ -163,10 +174,17 @@ class ProductEditorDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Save")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancel")
+        self.advice = AdviceBar(state)
+        self.advice.apply_requested.connect(self.apply_rule)
+        self.advice.button.setEnabled(apply_rule is not None)
+        self.advice.show_for(item.id)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.advice)
         layout.addLayout(identity)
         layout.addWidget(stock_box)
         layout.addWidget(limits_box)
@@ -187,6 +205,7 @@ class ProductEditorDialog(QDialog):
             box.valueChanged.connect(self.validate)
         self.validate()
         self.setMinimumWidth(560)
+        fit_to_screen(self, 620, self.sizeHint().height())
 
     # -- validation ---------------------------------------------------------------------------------------------
     def problems(self) -> list[str]:
@@ -210,6 +229,18 @@ class ProductEditorDialog(QDialog):
         self.figures.setText(
             f"Available {available}  ·  committed {self.item.committed}  ·  "
             f"available to sell {available - self.item.committed}"
+        )
+
+    def apply_rule(self, item_id: int) -> None:
+        """The advice bar's one click: the store's rule sets the status now (the other fields stay as typed)."""
+        if self._apply_rule is None or not self._apply_rule(item_id):
+            return
+        self.item = self.state.inventory.item(item_id)
+        self.status.setCurrentText(self.item.status)
+        self.advice.show_for(item_id)
+        self.note.setText(
+            f"The status is now {self.item.status}, as the store's rule picks (recorded in the history). "
+            + MANUAL_NOTE
         )
 
     # -- result -------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop_app.models import STATUS_FLAGS, Status
 from ui import commands, look
 from ui.state import AppState
+from ui.widgets import fit_to_screen
 
 FLAG_LABELS = {
     "unavailable": ("Unavailable", "The item cannot be ordered (it is still listed)"),
@@ -53,7 +55,9 @@ class StatusesDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setTabKeyNavigation(False)
         self.table.itemSelectionChanged.connect(self._selected)
+        self.creating = False  # the form describes a new status (after "New status"), not the selected one
 
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Made to Order")
@@ -62,25 +66,27 @@ class StatusesDialog(QDialog):
             box.setToolTip(FLAG_LABELS[flag][1])
         self.ships_in = QLineEdit()
         self.ships_in.setPlaceholderText("optional, e.g. Usually ships in 2-3 weeks")
-        form_box = QGroupBox("Status")
+        self.form_box = form_box = QGroupBox("Status")
         form = QFormLayout(form_box)
-        form.addRow("Name", self.name)
+        form.addRow("&Name", self.name)
         for box in self.flags.values():
             form.addRow("", box)
-        form.addRow("Ships in", self.ships_in)
+        form.addRow("Ships &in", self.ships_in)
         self.users = QLabel()
         self.users.setObjectName("hint")
         self.users.setWordWrap(True)
         form.addRow("", self.users)
 
-        self.add_button = QPushButton("Add as new")
-        self.save_button = QPushButton("Save changes")
-        self.delete_button = QPushButton("Delete…")
-        self.add_button.clicked.connect(self.add)
+        # "New status" empties the form for a new one; Save then adds it. Editing the selected status never
+        # turns into adding a copy of it.
+        self.new_button = QPushButton("Ne&w status")
+        self.save_button = QPushButton("&Save changes")
+        self.delete_button = QPushButton("&Delete…")
+        self.new_button.clicked.connect(self.start_new)
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self.delete)
         actions = QHBoxLayout()
-        actions.addWidget(self.add_button)
+        actions.addWidget(self.new_button)
         actions.addWidget(self.save_button)
         actions.addStretch()
         actions.addWidget(self.delete_button)
@@ -88,6 +94,7 @@ class StatusesDialog(QDialog):
         self.message.setObjectName("hint")
         self.message.setWordWrap(True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText("&Close")
         close.rejected.connect(self.reject)
 
         right = QVBoxLayout()
@@ -96,12 +103,12 @@ class StatusesDialog(QDialog):
         right.addWidget(self.message)
         right.addStretch()
         body = QHBoxLayout()
-        body.addWidget(self.table, 5)
-        body.addLayout(right, 3)
+        body.addWidget(self.table, 3)
+        body.addLayout(right, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(body)
         layout.addWidget(close)
-        self.resize(1040, 440)
+        fit_to_screen(self, 1000, 460)
         self.name.textChanged.connect(self._update_buttons)
         self.reload()
 
@@ -117,23 +124,46 @@ class StatusesDialog(QDialog):
                 cell = QTableWidgetItem("✓" if getattr(status, flag) else "")
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(row, col, cell)
-            self.table.setItem(row, 5, QTableWidgetItem(status.ships_in or ""))
+            ships_in = QTableWidgetItem(status.ships_in or "")
+            ships_in.setToolTip(status.ships_in or "")
+            self.table.setItem(row, 5, ships_in)
         self.table.resizeColumnsToContents()
         self.table.resizeRowsToContents()
         names = [s.name for s in statuses]
         self.table.selectRow(names.index(select) if select in names else 0)
         self._update_buttons()
 
+    def start_new(self) -> None:
+        """An empty form for a new status; Save adds it (the selected status is left as it is)."""
+        self.creating = True
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        self.table.blockSignals(False)
+        self.form_box.setTitle("New status")
+        self.name.clear()
+        for box in self.flags.values():
+            box.setChecked(False)
+        self.ships_in.clear()
+        self.users.clear()
+        self.message.setText("Name the new status and choose its attributes, then Save.")
+        self._update_buttons()
+        self.name.setFocus()
+
     def selected(self) -> Status | None:
+        if self.creating:
+            return None
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
         return self.state.statuses.get(self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole))
 
     def _selected(self) -> None:
+        if self.table.selectionModel().selectedRows():
+            self.creating = False
         status = self.selected()
         if status is None:
             return
+        self.form_box.setTitle(f"Status: {status.name}")
         self.name.setText(status.name)
         for flag, box in self.flags.items():
             box.setChecked(getattr(status, flag))
@@ -148,10 +178,16 @@ class StatusesDialog(QDialog):
         name = self.name.text().strip()
         status = self.selected()
         taken = self.state.status_by_name(name) if name else None
-        self.add_button.setEnabled(bool(name) and taken is None)
-        self.save_button.setEnabled(
-            status is not None and bool(name) and (taken is None or taken.id == status.id)
-        )
+        if self.creating:
+            self.save_button.setText("&Save new status")
+            self.save_button.setEnabled(bool(name) and taken is None)
+            self.save_button.setToolTip(f"'{name}' already exists" if taken else "")
+        else:
+            self.save_button.setText("&Save changes")
+            self.save_button.setEnabled(
+                status is not None and bool(name) and (taken is None or taken.id == status.id)
+            )
+            self.save_button.setToolTip("")
         self.delete_button.setEnabled(status is not None)
 
     def form_values(self) -> dict:
@@ -163,6 +199,7 @@ class StatusesDialog(QDialog):
     # -- actions -------------------------------------------------------------------------------------------------
     def _after(self, select: str | None = None):
         def refresh() -> None:
+            self.creating = False
             self.state.refresh_statuses()
             self.state.refresh_stores()
             self.reload(select)
@@ -184,6 +221,9 @@ class StatusesDialog(QDialog):
             self.message.setText(f"Added {name}.")
 
     def save(self) -> None:
+        if self.creating:
+            self.add()
+            return
         status = self.selected()
         if status is None:
             return
@@ -210,6 +250,17 @@ class StatusesDialog(QDialog):
         if status is None:
             return
         inventory = self.state.inventory
+        users = self.state.attempt(self, "Status", lambda: inventory.status_users(status.name)) or []
+        if not users:  # a status in use is refused by the service, naming who uses it
+            answer = QMessageBox.question(
+                self,
+                "Delete status",
+                f"Delete the status '{status.name}'? (Undo brings it back.)",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         values = {**{flag: getattr(status, flag) for flag in STATUS_FLAGS}, "ships_in": status.ships_in or ""}
         if commands.push(
             self.stack,

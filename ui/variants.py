@@ -32,7 +32,9 @@ from desktop_app.models import Item
 from desktop_app.queries import UnitQuery
 from ui import commands, look
 from ui.item_model import VARIANT_COLUMNS, ItemTableModel
+from ui.main_table import fit_header
 from ui.state import AppState, show_refusal
+from ui.widgets import fit_to_screen
 
 
 def option_groups(variants: tuple[Item, ...]) -> list[tuple[str, list[str]]]:
@@ -69,9 +71,9 @@ class VariantsDialog(QDialog):
         self.groups.setHorizontalHeaderLabels(["Option", "Values (comma-separated)"])
         self.groups.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.groups.verticalHeader().hide()
-        add_group = QPushButton("Add option")
+        add_group = QPushButton("Add &option")
         add_group.clicked.connect(lambda: self._add_group("", ""))
-        generate = QPushButton("Generate combinations")
+        generate = QPushButton("&Generate combinations")
         generate.clicked.connect(self.generate)
         group_buttons = QHBoxLayout()
         group_buttons.addWidget(add_group)
@@ -82,7 +84,7 @@ class VariantsDialog(QDialog):
         self.combos.setHorizontalHeaderLabels(["Create", "Options", "Item number"])
         self.combos.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.combos.verticalHeader().hide()
-        self.create_button = QPushButton("Create checked variants")
+        self.create_button = QPushButton("C&reate checked variants")
         self.create_button.clicked.connect(self.create_variants)
         self.create_button.setEnabled(False)
         self.note = QLabel()
@@ -108,8 +110,9 @@ class VariantsDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.doubleClicked.connect(self.edit_variant)
-        for i, column in enumerate(self.model.columns):
-            self.table.setColumnWidth(i, column.width)
+        self.table.setTabKeyNavigation(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        fit_header(self.table, self.model.columns, sort_arrow=False)  # "On order", "Committed" read whole
         stock = QWidget()
         stock_layout = QVBoxLayout(stock)
         stock_layout.addWidget(self.table)
@@ -130,12 +133,12 @@ class VariantsDialog(QDialog):
         self.tabs.addTab(stock, "Variants")
         self.tabs.addTab(matrix, "Matrix")
         self.tabs.addTab(define, "Options && generate")
-        close = QPushButton("Close")
+        close = QPushButton("&Close")
         close.clicked.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
-        self.resize(860, 520)
+        fit_to_screen(self, 1000, 540)
         self.reload()
         if not self.product.variants:
             self.tabs.setCurrentIndex(2)
@@ -254,9 +257,14 @@ class VariantsDialog(QDialog):
         if item_id is None:
             return
         item = self.state.inventory.item(item_id)
-        dialog = ProductEditorDialog(self.state, item, self)
+        dialog = ProductEditorDialog(
+            self.state,
+            item,
+            self,
+            apply_rule=lambda unit_id: commands.apply_store_rule(self.stack, self.state, self, unit_id),
+        )
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            commands.edit_item(self.stack, self.state, self, item, dialog.changes())
+            commands.edit_item(self.stack, self.state, self, dialog.item, dialog.changes())
 
     def _fill_matrix(self) -> None:
         self.product = self.state.inventory.item(self.product.id)

@@ -59,3 +59,46 @@ def fit_within_screen(window, width: int, height: int, margin: int = 48) -> None
     x = min(max(area.left(), centre.x() - w // 2), area.right() - w - margin // 4)
     y = min(max(area.top(), centre.y() - h // 2), area.bottom() - h - margin + 8)
     window.move(max(area.left(), x), max(area.top(), y))
+
+
+def fit_to_screen(widget, width: int, height: int) -> None:
+    """Give a window its preferred size, or the screen's available area if that is smaller, and keep it
+    on that screen (a 1024x700 laptop must see every window whole: buttons, status bar, scroll bars)."""
+    from PySide6.QtGui import QGuiApplication
+
+    parent = widget.parentWidget()
+    screen = (parent.screen() if parent is not None else None) or widget.screen()
+    screen = screen or QGuiApplication.primaryScreen()
+    if screen is None:
+        widget.resize(width, height)
+        return
+    area = screen.availableGeometry()
+    # Room for the window manager's title bar and borders, which the widget's own size leaves out.
+    frame_w, frame_h = 8, 32
+    minimum = widget.minimumSizeHint()
+    w = max(min(width, area.width() - frame_w), min(minimum.width(), area.width() - frame_w))
+    h = max(min(height, area.height() - frame_h), min(minimum.height(), area.height() - frame_h))
+    widget.resize(w, h)
+    if parent is None:  # a dialog is placed over its parent by Qt when shown, inside the screen
+        keep_on_screen(widget)
+
+
+def keep_on_screen(widget) -> None:
+    """Move (and if need be shrink) a window so its frame lies inside its screen's available area."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    frame = widget.frameGeometry()
+    extra_w, extra_h = frame.width() - widget.width(), frame.height() - widget.height()
+    if frame.width() > area.width() or frame.height() > area.height():
+        widget.resize(
+            min(widget.width(), area.width() - extra_w), min(widget.height(), area.height() - extra_h)
+        )
+        frame = widget.frameGeometry()
+    x = min(max(frame.x(), area.left()), area.right() - frame.width() + 1)
+    y = min(max(frame.y(), area.top()), area.bottom() - frame.height() + 1)
+    if (x, y) != (frame.x(), frame.y()):
+        widget.move(x, y)
