@@ -11,12 +11,12 @@ import contextlib
 import json
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 
 from desktop_app import __version__
 from desktop_app.errors import InventoryError
+from desktop_app.values import COUNT_MAX, INT_MAX, INT_MIN, CellError, parse_int
 
 log = logging.getLogger(__name__)
 
@@ -189,24 +189,21 @@ def _item_options(p: argparse.ArgumentParser) -> None:
 
 
 # -- values --------------------------------------------------------------------------------------
-INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
-# A whole number as the command line accepts it: an optional sign and the ASCII digits 0-9 only (no "²",
-# no "١٢", no "１２"), within the 32-bit range both databases store. Import cells have their own parser in
-# csvio/values.py; the two follow the same rule (SPEC section 5, "Limits").
-_WHOLE = re.compile(r"[-+]?[0-9]+")
 
 
-def _int(text: str | None, what: str, *, low: int = INT32_MIN, high: int = INT32_MAX) -> int | None:
+def _int(text: str | None, what: str, *, low: int = INT_MIN, high: int = INT_MAX) -> int | None:
+    """A whole number as every door reads it (desktop_app.values): ASCII digits 0-9, within 32 bits."""
     if text is None:
         return None
-    cleaned = text.strip()
-    if not _WHOLE.fullmatch(cleaned):
-        raise Refused(f"{what}: '{text}' is not a whole number (digits 0-9, optionally signed)")
-    # A number of hundreds of digits is out of range whatever it says: never hand it to int().
-    value = int(cleaned) if len(cleaned.lstrip("+-").lstrip("0")) <= 12 else None
-    if value is None or not low <= value <= high:
-        raise Refused(f"{what}: '{text}' is out of range (a whole number from {low:,} to {high:,})")
-    return value
+    try:
+        return parse_int(text, minimum=low, maximum=high)
+    except CellError as exc:
+        raise Refused(f"{what}: {exc}") from None
+
+
+def _count(text: str | None, what: str) -> int | None:
+    """A count (on hand, on order) or a change of one: within a billion either way (SPEC section 5)."""
+    return _int(text, what, low=-COUNT_MAX, high=COUNT_MAX)
 
 
 def _pairs(texts: Sequence[str], *, signed: bool) -> list[tuple[str, int]]:
@@ -221,7 +218,7 @@ def _pairs(texts: Sequence[str], *, signed: bool) -> list[tuple[str, int]]:
                 f"'{text}': an adjustment is a change, written +N or -N "
                 "(to set a count, use product edit or an import)"
             )
-        pairs.append((ref.strip(), _int(amount, ref.strip())))
+        pairs.append((ref.strip(), _count(amount, ref.strip()) if signed else _int(amount, ref.strip())))
     return pairs
 
 
@@ -234,8 +231,8 @@ def _item_fields(args: argparse.Namespace) -> dict:
     from desktop_app.catalog import eta_from_text
 
     fields = {
-        "on_hand": _int(args.on_hand, "--on-hand"),
-        "on_order": _int(args.on_order, "--on-order"),
+        "on_hand": _count(args.on_hand, "--on-hand"),
+        "on_order": _count(args.on_order, "--on-order"),
         "min_qty": _int(args.min_qty, "--min-qty"),
         "max_qty": _int(args.max_qty, "--max-qty"),
         "multiple_qty": _int(args.multiple_qty, "--multiple-qty"),
@@ -318,8 +315,8 @@ def run_command(args: argparse.Namespace) -> object:
             args.product,
             args.item,
             args.option,
-            on_hand=_int(args.on_hand, "--on-hand"),
-            on_order=_int(args.on_order, "--on-order"),
+            on_hand=_count(args.on_hand, "--on-hand"),
+            on_order=_count(args.on_order, "--on-order"),
             status=args.status,
             low_stock_qty=_int(args.low_stock_qty, "--low-stock-qty"),
         ).as_json()
@@ -449,6 +446,8 @@ def _main(argv: Sequence[str] | None, gui: Callable[[str | None], int] | None) -
             print(
                 f"skipped: line {error['line']}, column {error['column']}: {error['reason']}", file=sys.stderr
             )
+        if result.get("more_rejected"):
+            print(f"skipped: … and {result['more_rejected']:,} more errors", file=sys.stderr)
     return EXIT_OK
 
 
