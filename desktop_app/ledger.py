@@ -1,4 +1,7 @@
-"""The one place that changes on_hand, on_order, committed and status, and writes their history.
+"""The one place that changes on_hand, on_order, committed and status, and writes the history.
+
+History is movements, status changes and field changes (the other fields a batch sets, which the caller
+writes to the item and the ledger records, so that a revert can put them back).
 
 A ``Ledger`` lives inside one transaction and states its cause once: a manual edit (never triggering),
 or a change for a store (an order event, or a mass change made for a selected store), whose settings the
@@ -18,7 +21,7 @@ from sqlalchemy import Connection, bindparam, select
 from desktop_app import rules
 from desktop_app.errors import InventoryError
 from desktop_app.models import StatusChangeReport
-from desktop_app.schema import events, items, movements, status_changes, statuses, stores
+from desktop_app.schema import events, field_changes, items, movements, status_changes, statuses, stores
 
 UNIT_COLUMNS = (
     items.c.id,
@@ -38,6 +41,49 @@ UNIT_COLUMNS = (
     items.c.use_variant_inventory,
     items.c.version,
 )
+
+
+# The fields besides counts and status that a batch may change on an item, with their types. History keeps
+# their old and new values as text (``field_text``); a revert reads them back (``field_value``).
+FIELD_TYPES: dict[str, type] = {
+    "item_number": str,
+    "item_id": int,
+    "name": str,
+    "options": str,
+    "discontinued": bool,
+    "non_inventory": bool,
+    "min_qty": int,
+    "max_qty": int,
+    "multiple_qty": int,
+    "eta_date": dt.date,
+    "low_stock_qty": int,
+    "low_stock_warning": bool,
+}
+
+
+def field_text(value: object) -> str | None:
+    """A field's value as history keeps it: ``None`` stays None, booleans are "yes"/"no", dates ISO."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def field_value(name: str, text: str | None) -> object:
+    """The value ``field_text`` wrote, for field ``name``."""
+    if text is None:
+        return None
+    kind = FIELD_TYPES[name]
+    if kind is bool:
+        return text == "yes"
+    if kind is int:
+        return int(text)
+    if kind is dt.date:
+        return dt.date.fromisoformat(text)
+    return text
 
 
 @dataclass(slots=True)
@@ -148,10 +194,12 @@ class Ledger:
         self.event_id: int | None = None
         self.status_changes: list[StatusChangeReport] = []
         self.movement_count = 0
+        self.field_change_count = 0
         self._updates: dict[int, list] = {}
         self._parent_deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
         self._movements: list[dict] = []
         self._status_rows: list[dict] = []
+        self._field_rows: list[dict] = []
 
     # -- recording --------------------------------------------------------------------------------
     def ensure_event(self) -> int:
@@ -244,6 +292,20 @@ class Ledger:
                 )
         self._parent(unit, unit.on_hand, unit.on_order, 0)
 
+    def fields_changed(self, item_pk: int, changes: dict[str, tuple[object, object]]) -> None:
+        """Record fields besides counts and status that this event sets on an item: ``{field: (old, new)}``.
+
+        The caller writes the item itself; the history rows go out with the next ``flush``, in one statement.
+        """
+        for name, (old, new) in changes.items():
+            if name not in FIELD_TYPES:
+                raise ValueError(f"{name} is not a field the history records")
+            old_text, new_text = field_text(old), field_text(new)
+            if old_text != new_text:
+                self._field_rows.append(
+                    {"e": self.ensure_event(), "i": item_pk, "f": name, "o": old_text, "n": new_text}
+                )
+
     def _pending(self, unit: Unit) -> list:
         pending = self._updates.get(unit.id)
         if pending is None:
@@ -319,3 +381,16 @@ class Ledger:
                 self._status_rows,
             )
             self._status_rows.clear()
+        if self._field_rows:
+            conn.execute(
+                field_changes.insert().values(
+                    event_id=bindparam("e"),
+                    item_pk=bindparam("i"),
+                    field=bindparam("f"),
+                    old_value=bindparam("o"),
+                    new_value=bindparam("n"),
+                ),
+                self._field_rows,
+            )
+            self.field_change_count += len(self._field_rows)
+            self._field_rows.clear()

@@ -737,6 +737,7 @@ class _Import:
         if self.summary.changes is not None:
             self._note_changes(record, plain, before, unit)
         if plain:
+            self.ledger.fields_changed(record["id"], {k: (record[k], v) for k, v in plain.items()})
             self._plain_updates.setdefault(tuple(sorted(plain)), []).append(
                 {"b_id": record["id"], **{f"p_{k}": v for k, v in plain.items()}}
             )
