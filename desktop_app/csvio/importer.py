@@ -353,14 +353,22 @@ class _Import:
             general, simple = [], []
             for row in chunk:
                 if is_structurally_simple(row):
-                    self.summary.rows += 1
                     try:
                         values = self._parse(row)
-                        if values.get("status"):
-                            values["status_id"] = self._status_id(row, values["status"], row.column("status"))
-                        simple.append((row, values))
                     except _RowRefused as refused:
+                        self.summary.rows += 1
                         self.summary.rejected.extend(refused.errors)
+                        continue
+                    status = values.get("status")
+                    if status and status.lower() not in self.status_ids:
+                        # A new status is made (or refused) by the row-by-row path, after the row's own checks
+                        # (a duplicate row creates none), as a stock file's unknown status is.
+                        general.append(row)
+                        continue
+                    self.summary.rows += 1
+                    if status:
+                        values["status_id"] = self.status_ids[status.lower()]
+                    simple.append((row, values))
                 else:
                     general.append(row)
             if simple:
@@ -485,12 +493,12 @@ class _Import:
         record, key_column, key = self._match(row, values)
         if record is not None:
             first = self.seen.get(record["id"])
-            if first and first > row.line and self.bulk is not None and self.bulk.owns(first):
-                self.bulk.give_up(first, row.line)  # the later, staged row is the duplicate
-                first = 0
-            if first:
+            staged = first and first > row.line and self.bulk is not None and self.bulk.owns(first)
+            if first and not staged:
                 raise _RowRefused([RowError(row.line, key_column, f"'{key}' is also on line {first}")])
             outcome = self._update(row, values, record)
+            if staged:  # the later, staged row is the duplicate (unless this row was refused: it claims nothing)
+                self.bulk.give_up(first, row.line)
         else:
             if self.update_only:
                 raise _RowRefused(
@@ -728,7 +736,7 @@ class _Import:
         status_id = (
             self._status_id(row, values["status"], row.column("status")) if "status" in values else None
         )
-        unit = _unit(record)
+        unit = _unit(merged)  # the rules see the flags (discontinued, non-inventory) the row sets
         before = (unit.on_hand, unit.on_order, unit.status_id)
         self.ledger.change(
             unit, on_hand=values.get("on_hand"), on_order=values.get("on_order"), status=status_id
