@@ -22,6 +22,8 @@ from desktop_app import rules
 from desktop_app.errors import InventoryError
 from desktop_app.models import StatusChangeReport
 from desktop_app.schema import events, field_changes, items, movements, status_changes, statuses, stores
+from desktop_app.settings import _SEED_IDS as SEED_STATUS_IDS
+from desktop_app.settings import DEFAULT_STATUS_NAMES
 
 UNIT_COLUMNS = (
     items.c.id,
@@ -126,6 +128,9 @@ class StatusInfo:
     back_order: bool
 
 
+_ROLES = ("in_stock", "out_of_stock", "back_order", "discontinued")  # StoreRules' order of the defaults
+
+
 def load_statuses(conn: Connection) -> dict[int, StatusInfo]:
     rows = conn.execute(select(statuses.c.id, statuses.c.name, statuses.c.unavailable, statuses.c.back_order))
     return {r.id: StatusInfo(r.id, r.name, bool(r.unavailable), bool(r.back_order)) for r in rows}
@@ -200,6 +205,7 @@ class Ledger:
         self._movements: list[dict] = []
         self._status_rows: list[dict] = []
         self._field_rows: list[dict] = []
+        self._created_statuses: dict[int, int] = {}
 
     # -- recording --------------------------------------------------------------------------------
     def ensure_event(self) -> int:
@@ -292,6 +298,35 @@ class Ledger:
                 )
         self._parent(unit, unit.on_hand, unit.on_order, 0)
 
+    def status_for_new_item(
+        self, *, on_hand: int, non_inventory: bool, discontinued: bool, allows_back_order: bool = False
+    ) -> int:
+        """The status an item created without one gets (SPEC section 1): what its stock calls for, among the
+        store's four defaults, or with no store the statuses of those names (creating never triggers)."""
+        roles = rules.StoreRules(False, *(f"default_{r}" for r in _ROLES))
+        decision = rules.creation_status(
+            on_hand=on_hand,
+            non_inventory=non_inventory,
+            discontinued=discontinued,
+            allows_back_order=allows_back_order,
+            defaults=self.rules or roles,
+        )
+        if self.rules is not None:
+            return decision.status
+        name = DEFAULT_STATUS_NAMES[decision.status]
+        for status in self.statuses.values():
+            if status.name.lower() == name.lower():
+                return status.id
+        seeded = SEED_STATUS_IDS[decision.status]  # renamed since: the seeded status of that role
+        if seeded in self.statuses:
+            return seeded
+        raise InventoryError(f"There is no status named '{name}' for a new item; give the item a status")
+
+    def created_status(self, item_pk: int, status_id: int) -> None:
+        """Settle the status of an item created in this transaction (a product whose status follows the sum of
+        the variants created with it): still its creation, so no status change is recorded."""
+        self._created_statuses[item_pk] = status_id
+
     def fields_changed(self, item_pk: int, changes: dict[str, tuple[object, object]]) -> None:
         """Record fields besides counts and status that this event sets on an item: ``{field: (old, new)}``.
 
@@ -340,6 +375,12 @@ class Ledger:
                 ],
             )
             self._updates.clear()
+        if self._created_statuses:
+            conn.execute(
+                items.update().where(items.c.id == bindparam("b_id")).values(status_id=bindparam("b_status")),
+                [{"b_id": pk, "b_status": sid} for pk, sid in sorted(self._created_statuses.items())],
+            )
+            self._created_statuses.clear()
         if self._parent_deltas:
             conn.execute(
                 items.update()

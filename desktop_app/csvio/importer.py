@@ -26,7 +26,7 @@ from desktop_app.db import Database
 from desktop_app.errors import InventoryError
 from desktop_app.ledger import Ledger, Unit, load_statuses
 from desktop_app.schema import FOLLOWED_FIELDS, items, statuses
-from desktop_app.settings import get_store_row
+from desktop_app.settings import BACK_ORDER, get_store_row
 
 CHUNK_ROWS = 20000
 TEXT_FIELDS = ("item_number", "name", "status", "parent", "options")
@@ -340,6 +340,9 @@ class _Import:
         self._by_pk: dict[int, dict] = {}
         self._by_number: dict[str, dict | None] = {}
         self._by_storefront_id: dict[int, dict | None] = {}
+        # Products this import created without a status (1; 2 when back orders are allowed): a product's
+        # status then follows the sum of the variants the import adds to it.
+        self._derived = _LineMarks()
 
     # -- per chunk --------------------------------------------------------------------------------
     def apply(self, chunk: list[RowInput] | RawChunk) -> None:
@@ -497,7 +500,8 @@ class _Import:
             if first and not staged:
                 raise _RowRefused([RowError(row.line, key_column, f"'{key}' is also on line {first}")])
             outcome = self._update(row, values, record)
-            if staged:  # the later, staged row is the duplicate (unless this row was refused: it claims nothing)
+            # The later, staged row is the duplicate (unless this row was refused: it claims nothing).
+            if staged:
                 self.bulk.give_up(first, row.line)
         else:
             if self.update_only:
@@ -579,8 +583,6 @@ class _Import:
 
     def _create(self, row: RowInput, values: dict) -> dict:
         self._check_free(row, None, values)
-        status_name = values.get("status") or row.new_status or "In Stock"
-        status_column = row.column("status") if "status" in values else row.column("item_number")
         parent = None
         if values.get("parent"):
             parent = self._parent_for_new_variant(row, values)
@@ -625,7 +627,17 @@ class _Import:
             followed.update({k: values[k] for k in FOLLOWED_FIELDS if k in values})
         record.update(followed)
         self._check_limits(row, record)
-        record["status_id"] = self._status_id(row, status_name, status_column)
+        # The other platform's rows carry their inventory policy, `continue` (back orders) or `deny`.
+        allows_back_order = (row.new_status or "").lower() == BACK_ORDER.lower()
+        if values.get("status"):  # a status given at creation is kept
+            record["status_id"] = self._status_id(row, values["status"], row.column("status"))
+        else:  # else the one its stock calls for (SPEC section 1)
+            record["status_id"] = self.ledger.status_for_new_item(
+                on_hand=record["on_hand"],
+                non_inventory=record["non_inventory"],
+                discontinued=record["discontinued"],
+                allows_back_order=allows_back_order,
+            )
         if parent and not parent["use_variant_inventory"]:
             self._flush()  # the parent's pending changes first
             self.conn.execute(
@@ -636,11 +648,31 @@ class _Import:
             parent["use_variant_inventory"] = True
         record["id"] = self.conn.execute(items.insert().values(**record)).inserted_primary_key[0]
         self.ledger.created(_unit(record))
+        if not parent and not values.get("status"):
+            self._derived.set(record["id"], 2 if allows_back_order else 1)
         if parent:
             parent["on_hand"] += record["on_hand"]
             parent["on_order"] += record["on_order"]
+            self._rederive(parent, allows_back_order)
         self._remember(record)
         return record
+
+    def _rederive(self, product: dict, allows_back_order: bool) -> None:
+        """A product this import created without a status gets what its variants' sum calls for."""
+        derived = self._derived.get(product["id"])
+        if not derived:
+            return
+        back_order = derived == 2 or allows_back_order  # it or any of its variants allows back orders
+        self._derived.set(product["id"], 2 if back_order else 1)
+        status_id = self.ledger.status_for_new_item(
+            on_hand=product["on_hand"],
+            non_inventory=bool(product["non_inventory"]),
+            discontinued=bool(product["discontinued"]),
+            allows_back_order=back_order,
+        )
+        if status_id != product["status_id"]:
+            self.ledger.created_status(product["id"], status_id)
+            product["status_id"] = status_id
 
     def _parent_for_new_variant(self, row: RowInput, values: dict) -> dict:
         parent = self._lookup_number(values["parent"])
