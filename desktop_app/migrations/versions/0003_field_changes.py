@@ -29,6 +29,17 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_field_changes_event_id"), "field_changes", ["event_id"], unique=False)
     op.create_index("ix_field_changes_item", "field_changes", ["item_pk", "id"], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        # Roles made before this table (``db roles``) may write it as they write the status history.
+        grants = op.get_bind().exec_driver_sql(
+            "SELECT DISTINCT r.rolname, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a "
+            "JOIN pg_roles r ON r.oid = a.grantee "
+            "WHERE c.oid = 'status_changes'::regclass AND a.grantee <> c.relowner ORDER BY 1, 2"
+        )
+        sequence = op.get_bind().exec_driver_sql("SELECT pg_get_serial_sequence('field_changes', 'id')").scalar()
+        for role, privilege in grants.all():
+            op.execute(f'GRANT {privilege} ON field_changes TO "{role}"')
+            op.execute(f'GRANT USAGE, SELECT ON SEQUENCE {sequence} TO "{role}"')
 
 
 def downgrade() -> None:
