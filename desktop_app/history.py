@@ -365,17 +365,16 @@ def _check_keys_free(conn: Connection, event_id: int, restore: dict[int, dict[st
         items.c.item_number, "#" + func.cast(items.c.item_id, items.c.name.type), items.c.name
     )
     for key, what in (("item_number", "item number"), ("item_id", "ItemID")):
-        wanted = {pk: values[key] for pk, values in restore.items() if values.get(key) is not None}
-        giving_up = {pk for pk, values in restore.items() if key in values}
-        values = sorted(set(wanted.values()))
-        for start in range(0, len(values), 900):
-            holders = conn.execute(
-                select(items.c.id, items.c[key], label.label("label")).where(
-                    and_(items.c[key].in_(values[start : start + 900]), items.c.id.not_in(giving_up))
+        wanted = sorted({values[key] for values in restore.values() if values.get(key) is not None})
+        giving_up = [pk for pk, values in restore.items() if key in values]
+        for start in range(0, len(wanted), 900):
+            holder = conn.execute(
+                select(items.c[key].label("key"), label.label("label")).where(
+                    and_(items.c[key].in_(wanted[start : start + 900]), items.c.id.not_in(giving_up))
                 )
-            )
-            for holder in holders:
+            ).first()
+            if holder is not None:
                 raise InventoryError(
-                    f"Batch {event_id} cannot be reverted: {what} {holder[1]!r} is now used by another item "
+                    f"Batch {event_id} cannot be reverted: {what} {holder.key!r} is now used by another item "
                     f"({holder.label}); change that item first. Nothing was changed."
                 )

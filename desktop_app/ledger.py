@@ -303,13 +303,13 @@ class Ledger:
     ) -> int:
         """The status an item created without one gets (SPEC section 1): what its stock calls for, among the
         store's four defaults, or with no store the statuses of those names (creating never triggers)."""
-        roles = rules.StoreRules(False, *(f"default_{r}" for r in _ROLES))
+        by_role = rules.StoreRules(False, *(f"default_{r}" for r in _ROLES))
         decision = rules.creation_status(
             on_hand=on_hand,
             non_inventory=non_inventory,
             discontinued=discontinued,
             allows_back_order=allows_back_order,
-            defaults=self.rules or roles,
+            defaults=self.rules or by_role,
         )
         if self.rules is not None:
             return decision.status
