@@ -12,7 +12,7 @@ from desktop_app.errors import Conflict, InventoryError, NotFound
 from desktop_app.ledger import Ledger, Unit, lock_units
 from desktop_app.models import Item
 from desktop_app.schema import FOLLOWED_FIELDS, items, statuses
-from desktop_app.settings import IN_STOCK, get_status
+from desktop_app.settings import get_status
 
 COUNT_FIELDS = ("on_hand", "on_order")
 PRODUCT_FIELDS = (
@@ -166,13 +166,14 @@ def _check_unique(conn: Connection, item_id: int, *, item_number=None, storefron
 
 # -- writing -------------------------------------------------------------------------------------
 def add_product(conn: Connection, ledger: Ledger, item_number: str | None, **fields) -> Unit:
-    """Create a product. Creating is never triggering: the status is the one given, else In Stock."""
+    """Create a product. Creating is never triggering: the status is the one given, else what its stock
+    calls for (SPEC section 1)."""
     item_number = (item_number or "").strip() or None
     storefront_id = fields.pop("item_id", None)
     if item_number is None and storefront_id is None:
         raise InventoryError("A product needs an item number (or a storefront ItemID)")
     _check_unique(conn, -1, item_number=item_number, storefront_id=storefront_id)
-    status_name = fields.pop("status", None) or IN_STOCK
+    status_name = fields.pop("status", None)
     values = {
         "name": (fields.pop("name", None) or "").strip(),
         "on_hand": fields.pop("on_hand", None) or 0,
@@ -189,7 +190,14 @@ def add_product(conn: Connection, ledger: Ledger, item_number: str | None, **fie
     if fields:
         raise TypeError(f"unknown product fields: {sorted(fields)}")
     check_values(values, values)
-    status_id = get_status(conn, status_name).id
+    if status_name:
+        status_id = get_status(conn, status_name).id
+    else:
+        status_id = ledger.status_for_new_item(
+            on_hand=values["on_hand"],
+            non_inventory=values["non_inventory"],
+            discontinued=values["discontinued"],
+        )
     new_id = conn.execute(
         items.insert().values(
             item_number=item_number,
@@ -324,7 +332,13 @@ def add_variant(
             item_id=item_id,
             name=prow.name,
             options=options_text,
-            status_id=get_status(conn, status or IN_STOCK).id,
+            status_id=get_status(conn, status).id
+            if status
+            else ledger.status_for_new_item(
+                on_hand=on_hand or 0,
+                non_inventory=bool(prow.non_inventory),
+                discontinued=bool(prow.discontinued),
+            ),
             on_hand=on_hand or 0,
             on_order=on_order or 0,
             committed=0,

@@ -141,6 +141,8 @@ def render(args: argparse.Namespace, result: object) -> str:
             what = (
                 f"{h['quantity']} {h['delta']:+d} = {h['after']}"
                 if h["kind"] == "movement"
+                else f"{h['field']} {h['from'] or 'none'} -> {h['to'] or 'none'}"
+                if h["kind"] == "field"
                 else f"status {h['from']} -> {h['to']} ({h['rule']})"
             )
             rows.append(

@@ -1,4 +1,7 @@
-"""The one place that changes on_hand, on_order, committed and status, and writes their history.
+"""The one place that changes on_hand, on_order, committed and status, and writes the history.
+
+History is movements, status changes and field changes (the other fields a batch sets, which the caller
+writes to the item and the ledger records, so that a revert can put them back).
 
 A ``Ledger`` lives inside one transaction and states its cause once: a manual edit (never triggering),
 or a change for a store (an order event, or a mass change made for a selected store), whose settings the
@@ -18,7 +21,9 @@ from sqlalchemy import Connection, bindparam, select
 from desktop_app import rules
 from desktop_app.errors import InventoryError
 from desktop_app.models import StatusChangeReport
-from desktop_app.schema import events, items, movements, status_changes, statuses, stores
+from desktop_app.schema import events, field_changes, items, movements, status_changes, statuses, stores
+from desktop_app.settings import _SEED_IDS as SEED_STATUS_IDS
+from desktop_app.settings import DEFAULT_STATUS_NAMES
 
 UNIT_COLUMNS = (
     items.c.id,
@@ -38,6 +43,49 @@ UNIT_COLUMNS = (
     items.c.use_variant_inventory,
     items.c.version,
 )
+
+
+# The fields besides counts and status that a batch may change on an item, with their types. History keeps
+# their old and new values as text (``field_text``); a revert reads them back (``field_value``).
+FIELD_TYPES: dict[str, type] = {
+    "item_number": str,
+    "item_id": int,
+    "name": str,
+    "options": str,
+    "discontinued": bool,
+    "non_inventory": bool,
+    "min_qty": int,
+    "max_qty": int,
+    "multiple_qty": int,
+    "eta_date": dt.date,
+    "low_stock_qty": int,
+    "low_stock_warning": bool,
+}
+
+
+def field_text(value: object) -> str | None:
+    """A field's value as history keeps it: ``None`` stays None, booleans are "yes"/"no", dates ISO."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def field_value(name: str, text: str | None) -> object:
+    """The value ``field_text`` wrote, for field ``name``."""
+    if text is None:
+        return None
+    kind = FIELD_TYPES[name]
+    if kind is bool:
+        return text == "yes"
+    if kind is int:
+        return int(text)
+    if kind is dt.date:
+        return dt.date.fromisoformat(text)
+    return text
 
 
 @dataclass(slots=True)
@@ -78,6 +126,9 @@ class StatusInfo:
     name: str
     unavailable: bool
     back_order: bool
+
+
+_ROLES = ("in_stock", "out_of_stock", "back_order", "discontinued")  # StoreRules' order of the defaults
 
 
 def load_statuses(conn: Connection) -> dict[int, StatusInfo]:
@@ -148,10 +199,13 @@ class Ledger:
         self.event_id: int | None = None
         self.status_changes: list[StatusChangeReport] = []
         self.movement_count = 0
+        self.field_change_count = 0
         self._updates: dict[int, list] = {}
         self._parent_deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
         self._movements: list[dict] = []
         self._status_rows: list[dict] = []
+        self._field_rows: list[dict] = []
+        self._created_statuses: dict[int, int] = {}
 
     # -- recording --------------------------------------------------------------------------------
     def ensure_event(self) -> int:
@@ -244,6 +298,49 @@ class Ledger:
                 )
         self._parent(unit, unit.on_hand, unit.on_order, 0)
 
+    def status_for_new_item(
+        self, *, on_hand: int, non_inventory: bool, discontinued: bool, allows_back_order: bool = False
+    ) -> int:
+        """The status an item created without one gets (SPEC section 1): what its stock calls for, among the
+        store's four defaults, or with no store the statuses of those names (creating never triggers)."""
+        by_role = rules.StoreRules(False, *(f"default_{r}" for r in _ROLES))
+        decision = rules.creation_status(
+            on_hand=on_hand,
+            non_inventory=non_inventory,
+            discontinued=discontinued,
+            allows_back_order=allows_back_order,
+            defaults=self.rules or by_role,
+        )
+        if self.rules is not None:
+            return decision.status
+        name = DEFAULT_STATUS_NAMES[decision.status]
+        for status in self.statuses.values():
+            if status.name.lower() == name.lower():
+                return status.id
+        seeded = SEED_STATUS_IDS[decision.status]  # renamed since: the seeded status of that role
+        if seeded in self.statuses:
+            return seeded
+        raise InventoryError(f"There is no status named '{name}' for a new item; give the item a status")
+
+    def created_status(self, item_pk: int, status_id: int) -> None:
+        """Settle the status of an item created in this transaction (a product whose status follows the sum of
+        the variants created with it): still its creation, so no status change is recorded."""
+        self._created_statuses[item_pk] = status_id
+
+    def fields_changed(self, item_pk: int, changes: dict[str, tuple[object, object]]) -> None:
+        """Record fields besides counts and status that this event sets on an item: ``{field: (old, new)}``.
+
+        The caller writes the item itself; the history rows go out with the next ``flush``, in one statement.
+        """
+        for name, (old, new) in changes.items():
+            if name not in FIELD_TYPES:
+                raise ValueError(f"{name} is not a field the history records")
+            old_text, new_text = field_text(old), field_text(new)
+            if old_text != new_text:
+                self._field_rows.append(
+                    {"e": self.ensure_event(), "i": item_pk, "f": name, "o": old_text, "n": new_text}
+                )
+
     def _pending(self, unit: Unit) -> list:
         pending = self._updates.get(unit.id)
         if pending is None:
@@ -278,6 +375,12 @@ class Ledger:
                 ],
             )
             self._updates.clear()
+        if self._created_statuses:
+            conn.execute(
+                items.update().where(items.c.id == bindparam("b_id")).values(status_id=bindparam("b_status")),
+                [{"b_id": pk, "b_status": sid} for pk, sid in sorted(self._created_statuses.items())],
+            )
+            self._created_statuses.clear()
         if self._parent_deltas:
             conn.execute(
                 items.update()
@@ -319,3 +422,16 @@ class Ledger:
                 self._status_rows,
             )
             self._status_rows.clear()
+        if self._field_rows:
+            conn.execute(
+                field_changes.insert().values(
+                    event_id=bindparam("e"),
+                    item_pk=bindparam("i"),
+                    field=bindparam("f"),
+                    old_value=bindparam("o"),
+                    new_value=bindparam("n"),
+                ),
+                self._field_rows,
+            )
+            self.field_change_count += len(self._field_rows)
+            self._field_rows.clear()

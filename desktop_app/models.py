@@ -7,6 +7,21 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 STATUS_FLAGS = ("unavailable", "back_order", "hidden", "show_quantity")
+# How windows and messages name the fields a field change (history) records.
+FIELD_TITLES = {
+    "item_number": "Item number",
+    "item_id": "ItemID",
+    "name": "Name",
+    "options": "Options",
+    "discontinued": "Discontinued",
+    "non_inventory": "Non-inventory",
+    "min_qty": "Min",
+    "max_qty": "Max",
+    "multiple_qty": "Multiple",
+    "eta_date": "ETA",
+    "low_stock_qty": "Low stock",
+    "low_stock_warning": "Low-stock warning",
+}
 
 
 @dataclass(frozen=True)
@@ -160,9 +175,13 @@ class Order:
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One movement or status change, with what caused it."""
+    """One movement, status change or field change, with what caused it.
 
-    kind: str  # "movement" or "status"
+    ``from_status`` and ``to_status`` hold the old and new status names, or for a field change (kind "field")
+    the field's old and new values as text (``None`` where the field was empty).
+    """
+
+    kind: str  # "movement", "status" or "field"
     item_number: str | None
     quantity: str | None
     delta: int | None
@@ -177,10 +196,17 @@ class HistoryEntry:
     who: str
     at: dt.datetime | None
     note: str | None = None
+    field: str | None = None  # the field a "field" entry changed, e.g. "max_qty"
+
+    def describe_field(self) -> str:
+        """A field change as one line, e.g. "Max 24 → 0" (an empty value shows as "none")."""
+        title = FIELD_TITLES.get(self.field or "", self.field or "")
+        return f"{title} {self.from_status or 'none'} → {self.to_status or 'none'}"
 
     def as_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
+            "field": self.field,
             "item_number": self.item_number,
             "quantity": self.quantity,
             "delta": self.delta,

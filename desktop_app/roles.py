@@ -16,7 +16,7 @@ from desktop_app.db import Database
 from desktop_app.errors import InventoryError
 
 # Tables staff write; everything else is read-only for them.
-STAFF_WRITES = ("items", "orders", "order_lines", "events", "movements", "status_changes")
+STAFF_WRITES = ("items", "orders", "order_lines", "events", "movements", "status_changes", "field_changes")
 ALL_TABLES = (*STAFF_WRITES, "stores", "statuses", "alembic_version")
 
 

@@ -81,3 +81,25 @@ def decide_status(
     if old <= 0 < new:
         return Decision(store.default_in_stock, IN_STOCK)
     return Decision(status, NO_CROSSING)
+
+
+def creation_status(
+    *,
+    on_hand: int,
+    non_inventory: bool,
+    discontinued: bool,
+    allows_back_order: bool,
+    defaults: StoreRules,
+) -> Decision:
+    """The status of an item created without one (SPEC section 1): what its stock calls for.
+
+    ``defaults`` holds the four default statuses: the selected store's, else the statuses of those names.
+    Creating is never triggering, so the store's tracking does not matter here.
+    """
+    if on_hand > 0 or non_inventory:
+        return Decision(defaults.default_in_stock, IN_STOCK)
+    if discontinued:
+        return Decision(defaults.default_discontinued, DISCONTINUED)
+    if allows_back_order:
+        return Decision(defaults.default_back_order, BACK_ORDER)
+    return Decision(defaults.default_out_of_stock, OUT_OF_STOCK)

@@ -179,6 +179,19 @@ status_changes = Table(
 )
 Index("ix_status_changes_unit", status_changes.c.unit_id, status_changes.c.id)
 
+# Every other field a batch (import, grid) changes on an item, as text: what a revert puts back.
+field_changes = Table(
+    "field_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", ForeignKey("events.id"), nullable=False, index=True),
+    Column("item_pk", ForeignKey("items.id"), nullable=False),
+    Column("field", String(30), nullable=False),
+    Column("old_value", Text),
+    Column("new_value", Text),
+)
+Index("ix_field_changes_item", field_changes.c.item_pk, field_changes.c.id)
+
 orders = Table(
     "orders",
     metadata,

@@ -28,7 +28,17 @@ class BatchesDialog(QDialog):
         self.setObjectName("BatchesDialog")
         self.batches: list[dict] = []
         self.table = read_only_table(
-            ["Batch", "Cause", "Store", "Order", "Movements", "Status changes", "Who", "When (UTC)"]
+            [
+                "Batch",
+                "Cause",
+                "Store",
+                "Order",
+                "Movements",
+                "Status changes",
+                "Field changes",
+                "Who",
+                "When (UTC)",
+            ]
         )
         self.table.itemSelectionChanged.connect(self._selected)
         self.details = read_only_table(["Item", "Change", "Rule", ""], select_rows=False)
@@ -37,7 +47,9 @@ class BatchesDialog(QDialog):
         splitter.addWidget(self.details)
         self.revert_button = QPushButton("Revert batch…")
         self.revert_button.clicked.connect(self.revert)
-        self.note = QLabel("Reverting writes compensating movements; nothing in the history is rewritten.")
+        self.note = QLabel(
+            "Reverting puts back counts, statuses and fields with new history; nothing in the history is rewritten."
+        )
         self.note.setObjectName("hint")
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
@@ -67,6 +79,7 @@ class BatchesDialog(QDialog):
                 b["order"] or "",
                 b["movements"],
                 b["status_changes"],
+                b["field_changes"],
                 b["who"],
                 b["at"].strftime("%Y-%m-%d %H:%M:%S") if b["at"] else "",
             ]
@@ -85,9 +98,11 @@ class BatchesDialog(QDialog):
         batch = self.selected()
         self.revert_button.setEnabled(bool(batch and batch["revertible"]))
         entries = self.state.inventory.batch_history(batch["batch"], limit=2000) if batch else []
+        entries.sort(key=lambda e: e.item_number or "")  # each item's counts, status and fields together
         self.details.setRowCount(len(entries))
         for row, e in enumerate(entries):
-            for col, text in enumerate([e.item_number or "", describe(e), e.rule or "", ""]):
+            change = e.describe_field() if e.kind == "field" else describe(e)
+            for col, text in enumerate([e.item_number or "", change, e.rule or "", ""]):
                 self.details.setItem(row, col, QTableWidgetItem(text))
         self.details.resizeColumnsToContents()
 
@@ -98,8 +113,12 @@ class BatchesDialog(QDialog):
         answer = QMessageBox.question(
             self,
             "Revert batch",
-            f"Revert batch {batch['batch']} ({batch['cause']}, {batch['movements']} movements)? Counts move back "
-            "by what it changed and statuses it set go back where nothing changed them since.",
+            f"Revert batch {batch['batch']} ({batch['cause']}: {batch['movements']} movements, "
+            f"{batch['status_changes']} status changes, {batch['field_changes']} field changes)? Counts move "
+            "back by what it changed; statuses and other fields it set go back where nothing changed them "
+            "since.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return

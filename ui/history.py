@@ -70,6 +70,8 @@ def describe(entry: HistoryEntry) -> str:
     if entry.kind == "movement":
         what = "on hand" if entry.quantity == "on_hand" else "on order"
         return f"{what} {entry.delta:+d} → {entry.after}"
+    if entry.kind == "field":
+        return entry.describe_field()
     return f"{entry.from_status} → {entry.to_status}"
 
 

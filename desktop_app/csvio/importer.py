@@ -26,7 +26,7 @@ from desktop_app.db import Database
 from desktop_app.errors import InventoryError
 from desktop_app.ledger import Ledger, Unit, load_statuses
 from desktop_app.schema import FOLLOWED_FIELDS, items, statuses
-from desktop_app.settings import get_store_row
+from desktop_app.settings import BACK_ORDER, get_store_row
 
 CHUNK_ROWS = 20000
 MAX_LISTED_ERRORS = 1000  # a file of a million bad rows lists the first thousand and counts the rest
@@ -365,6 +365,9 @@ class _Import:
         self._by_pk: dict[int, dict] = {}
         self._by_number: dict[str, dict | None] = {}
         self._by_storefront_id: dict[int, dict | None] = {}
+        # Products this import created without a status (1; 2 when back orders are allowed): a product's
+        # status then follows the sum of the variants the import adds to it.
+        self._derived = _LineMarks()
 
     # -- per chunk --------------------------------------------------------------------------------
     def apply(self, chunk: list[RowInput] | RawChunk) -> None:
@@ -378,14 +381,22 @@ class _Import:
             general, simple = [], []
             for row in chunk:
                 if is_structurally_simple(row):
-                    self.summary.rows += 1
                     try:
                         values = self._parse(row)
-                        if values.get("status"):
-                            values["status_id"] = self._status_id(row, values["status"], row.column("status"))
-                        simple.append((row, values))
                     except _RowRefused as refused:
+                        self.summary.rows += 1
                         self.summary.rejected.extend(refused.errors)
+                        continue
+                    status = values.get("status")
+                    if status and status.lower() not in self.status_ids:
+                        # A new status is made (or refused) by the row-by-row path, after the row's own checks
+                        # (a duplicate row creates none), as a stock file's unknown status is.
+                        general.append(row)
+                        continue
+                    self.summary.rows += 1
+                    if status:
+                        values["status_id"] = self.status_ids[status.lower()]
+                    simple.append((row, values))
                 else:
                     general.append(row)
             if simple:
@@ -511,12 +522,13 @@ class _Import:
         record, key_column, key = self._match(row, values)
         if record is not None:
             first = self.seen.get(record["id"])
-            if first and first > row.line and self.bulk is not None and self.bulk.owns(first):
-                self.bulk.give_up(first, row.line)  # the later, staged row is the duplicate
-                first = 0
-            if first:
+            staged = first and first > row.line and self.bulk is not None and self.bulk.owns(first)
+            if first and not staged:
                 raise _RowRefused([RowError(row.line, key_column, f"'{key}' is also on line {first}")])
             outcome = self._update(row, values, record)
+            # The later, staged row is the duplicate (unless this row was refused: it claims nothing).
+            if staged:
+                self.bulk.give_up(first, row.line)
         else:
             if self.update_only:
                 raise _RowRefused(
@@ -597,8 +609,6 @@ class _Import:
 
     def _create(self, row: RowInput, values: dict) -> dict:
         self._check_free(row, None, values)
-        status_name = values.get("status") or row.new_status or "In Stock"
-        status_column = row.column("status") if "status" in values else row.column("item_number")
         parent = None
         if values.get("parent"):
             parent = self._parent_for_new_variant(row, values)
@@ -643,7 +653,17 @@ class _Import:
             followed.update({k: values[k] for k in FOLLOWED_FIELDS if k in values})
         record.update(followed)
         self._check_limits(row, record)
-        record["status_id"] = self._status_id(row, status_name, status_column)
+        # The other platform's rows carry their inventory policy, `continue` (back orders) or `deny`.
+        allows_back_order = (row.new_status or "").lower() == BACK_ORDER.lower()
+        if values.get("status"):  # a status given at creation is kept
+            record["status_id"] = self._status_id(row, values["status"], row.column("status"))
+        else:  # else the one its stock calls for (SPEC section 1)
+            record["status_id"] = self.ledger.status_for_new_item(
+                on_hand=record["on_hand"],
+                non_inventory=record["non_inventory"],
+                discontinued=record["discontinued"],
+                allows_back_order=allows_back_order,
+            )
         if parent and not parent["use_variant_inventory"]:
             self._flush()  # the parent's pending changes first
             self.conn.execute(
@@ -654,11 +674,31 @@ class _Import:
             parent["use_variant_inventory"] = True
         record["id"] = self.conn.execute(items.insert().values(**record)).inserted_primary_key[0]
         self.ledger.created(_unit(record))
+        if not parent and not values.get("status"):
+            self._derived.set(record["id"], 2 if allows_back_order else 1)
         if parent:
             parent["on_hand"] += record["on_hand"]
             parent["on_order"] += record["on_order"]
+            self._rederive(parent, allows_back_order)
         self._remember(record)
         return record
+
+    def _rederive(self, product: dict, allows_back_order: bool) -> None:
+        """A product this import created without a status gets what its variants' sum calls for."""
+        derived = self._derived.get(product["id"])
+        if not derived:
+            return
+        back_order = derived == 2 or allows_back_order  # it or any of its variants allows back orders
+        self._derived.set(product["id"], 2 if back_order else 1)
+        status_id = self.ledger.status_for_new_item(
+            on_hand=product["on_hand"],
+            non_inventory=bool(product["non_inventory"]),
+            discontinued=bool(product["discontinued"]),
+            allows_back_order=back_order,
+        )
+        if status_id != product["status_id"]:
+            self.ledger.created_status(product["id"], status_id)
+            product["status_id"] = status_id
 
     def _parent_for_new_variant(self, row: RowInput, values: dict) -> dict:
         parent = self._lookup_number(values["parent"])
@@ -754,7 +794,7 @@ class _Import:
         status_id = (
             self._status_id(row, values["status"], row.column("status")) if "status" in values else None
         )
-        unit = _unit(record)
+        unit = _unit(merged)  # the rules see the flags (discontinued, non-inventory) the row sets
         before = (unit.on_hand, unit.on_order, unit.status_id)
         self.ledger.change(
             unit, on_hand=values.get("on_hand"), on_order=values.get("on_order"), status=status_id
@@ -763,6 +803,7 @@ class _Import:
         if self.summary.changes is not None:
             self._note_changes(record, plain, before, unit)
         if plain:
+            self.ledger.fields_changed(record["id"], {k: (record[k], v) for k, v in plain.items()})
             self._plain_updates.setdefault(tuple(sorted(plain)), []).append(
                 {"b_id": record["id"], **{f"p_{k}": v for k, v in plain.items()}}
             )

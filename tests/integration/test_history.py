@@ -68,3 +68,137 @@ def test_orders_are_not_reverted_as_batches(shop):
     batch = shop.batches()[0]["batch"]
     with pytest.raises(InventoryError, match="only imports, grid edits and stock adjustments"):
         shop.revert_batch(batch)
+
+
+FIELDS = (
+    "name",
+    "min_qty",
+    "max_qty",
+    "multiple_qty",
+    "eta_date",
+    "low_stock_qty",
+    "low_stock_warning",
+    "discontinued",
+    "non_inventory",
+    "item_id",
+)
+
+
+def _fields(item) -> dict:
+    return {f: getattr(item, f) for f in FIELDS}
+
+
+def test_an_import_records_every_field_it_changes_and_revert_puts_each_back(shop, tmp_path):
+    shop.add_product("A", name="Mug", on_hand=5, max_qty=24, low_stock_qty=2)
+    shop.add_product("B", name="Cup", on_hand=3, eta_date=__import__("datetime").date(2027, 1, 5))
+    before = {n: _fields(shop.item(n)) for n in ("A", "B")}
+    f = write_csv(
+        tmp_path / "a.csv",
+        [
+            "ItemID",
+            "ItemNumber",
+            "ItemName",
+            "MaximumOrderQuantity",
+            "MultiplesOfQuantity",
+            "ETADate",
+            "LowStockQuantity",
+            "LowStockWarningsEnabled",
+            "Discontinued",
+            "NonInventory",
+            "NumberInStock",
+        ],
+        [
+            ["", "A", "Big mug", "0", "2", "2027-03-01", "", "yes", "True", "", "0"],
+            ["77", "B", "", "", "", "none", "4", "", "", "yes", ""],
+        ],
+    )
+    summary = import_file(shop.db, f, store="Main")
+    a = shop.item("A")
+    assert (a.name, a.max_qty, a.multiple_qty, a.discontinued, a.status) == (
+        "Big mug",
+        0,
+        2,
+        True,
+        "Discontinued",
+    )
+    edits = sorted(
+        (h.item_number, h.field, h.from_status, h.to_status)
+        for h in shop.batch_history(summary.batch)
+        if h.kind == "field"
+    )
+    assert edits == [
+        ("A", "discontinued", "no", "yes"),
+        ("A", "eta_date", None, "2027-03-01"),
+        ("A", "low_stock_warning", "no", "yes"),
+        ("A", "max_qty", "24", "0"),
+        ("A", "multiple_qty", "1", "2"),
+        ("A", "name", "Mug", "Big mug"),
+        ("B", "eta_date", "2027-01-05", None),
+        ("B", "item_id", None, "77"),
+        ("B", "low_stock_qty", "0", "4"),
+        ("B", "non_inventory", "no", "yes"),
+    ]
+    assert [b["field_changes"] for b in shop.batches()[:1]] == [10]
+    # The item's own history shows them too, and as JSON with the field named.
+    shown = [h.as_json() for h in shop.history("A") if h.kind == "field"]
+    assert {"field": "max_qty", "from": "24", "to": "0"}.items() <= next(
+        h for h in shown if h["field"] == "max_qty"
+    ).items()
+
+    result = shop.revert_batch(summary.batch)
+    assert {n: _fields(shop.item(n)) for n in ("A", "B")} == before
+    a = shop.item("A")
+    assert (a.on_hand, a.status) == (5, "In Stock")
+    undone = sorted(
+        (h.item_number, h.field, h.to_status, h.from_status)
+        for h in shop.batch_history(result.batch)
+        if h.kind == "field"
+    )
+    assert undone == edits
+    assert history_mismatches(shop.db) == []
+
+
+def test_revert_keeps_a_field_changed_again_since(shop, tmp_path):
+    shop.add_product("A", on_hand=5, max_qty=24, min_qty=1)
+    f = write_csv(
+        tmp_path / "a.csv", ["ItemNumber", "MaximumOrderQuantity", "MinimumOrderQuantity"], [["A", "10", "2"]]
+    )
+    batch = import_file(shop.db, f).batch
+    shop.edit_item("A", {"max_qty": 12})
+    shop.revert_batch(batch)
+    a = shop.item("A")
+    assert (a.max_qty, a.min_qty) == (12, 1)  # the later hand edit stands; the rest goes back
+
+
+def test_revert_gives_a_product_and_its_variants_their_fields_back(shop, tmp_path):
+    shop.add_product("TEE", max_qty=6)
+    shop.add_variant("TEE", "TEE-S", ["Size=S"], on_hand=2)
+    f = write_csv(tmp_path / "a.csv", ["ItemNumber", "MaximumOrderQuantity"], [["TEE", "3"]])
+    batch = import_file(shop.db, f).batch
+    assert shop.item("TEE-S").max_qty == 3
+    shop.revert_batch(batch)
+    assert (shop.item("TEE").max_qty, shop.item("TEE-S").max_qty) == (6, 6)
+
+
+def test_revert_refuses_to_give_back_an_item_id_another_item_took(shop, tmp_path):
+    shop.add_product("A", item_id=5)
+    shop.add_product("B")
+    f = write_csv(tmp_path / "a.csv", ["ItemID", "ItemNumber"], [["9", "A"]])
+    batch = import_file(shop.db, f).batch
+    assert shop.item("A").item_id == 9
+    shop.edit_item("B", {"item_id": 5})
+    with pytest.raises(InventoryError, match="ItemID 5 is now used by another item \\(B\\)"):
+        shop.revert_batch(batch)
+    assert (shop.item("A").item_id, shop.item("B").item_id) == (9, 5)
+    assert not any(b["reverts"] == batch for b in shop.batches())
+
+
+def test_revert_gives_item_numbers_passed_between_items_back(shop, tmp_path):
+    shop.add_product("OLD", item_id=1)
+    shop.add_product("X", item_id=2)
+    # OLD is renamed away, and X takes its name, in one file.
+    f = write_csv(tmp_path / "a.csv", ["ItemID", "ItemNumber"], [["1", "NEWER"], ["2", "OLD"]])
+    batch = import_file(shop.db, f).batch
+    assert (shop.item("#1").item_number, shop.item("#2").item_number) == ("NEWER", "OLD")
+    shop.revert_batch(batch)
+    assert (shop.item("#1").item_number, shop.item("#2").item_number) == ("OLD", "X")

@@ -46,7 +46,7 @@ def test_real_shopify_export(inventory):
     assert wax.on_hand == -332
     # A "Default Title" product with no SKU is keyed by its handle.
     assert inventory.item("mint-eucalyptus-beard-oil").on_hand == -451
-    assert inventory.item("balm-pump").status == "In Stock"  # policy deny
+    assert inventory.item("balm-pump").status == "Out of Stock"  # policy deny, on hand -24 (SPEC section 1)
     again = import_file(inventory.db, fixture_path("shopify-product-export.csv"))
     assert (again.created, again.updated, again.unchanged) == (0, 0, 24)
 
@@ -69,7 +69,7 @@ def test_shopify_policy_continue_makes_back_order(inventory, tmp_path):
     f = write_csv(
         tmp_path / "s.csv",
         ["Handle", "Title", "Variant SKU", "Variant Inventory Qty", "Variant Inventory Policy"],
-        [["cap", "Cap", "CAP-1", "3", "continue"]],
+        [["cap", "Cap", "CAP-1", "0", "continue"]],
     )
     import_file(inventory.db, f)
     assert inventory.item("CAP-1").status == "Back Order"
@@ -179,7 +179,7 @@ def test_with_a_store_count_changes_trigger_and_creation_does_not(shop, tmp_path
         ("A1", "In Stock", "Out of Stock", "out_of_stock"),
         ("A2", "Out of Stock", "In Stock", "in_stock"),
     ]
-    assert shop.item("NEW").status == "In Stock"
+    assert shop.item("NEW").status == "Out of Stock"  # what its stock calls for, not a status change
     history = shop.history("A1")
     assert (history[-1].cause, history[-1].store, history[-1].rule) == ("import", "Main", "out_of_stock")
 

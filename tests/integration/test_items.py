@@ -8,9 +8,135 @@ from desktop_app.errors import Conflict, InventoryError
 from tests.helpers import history_mismatches
 
 
-def test_new_item_gets_in_stock_unless_a_status_is_given(shop):
-    assert shop.add_product("A", on_hand=0).status == "In Stock"
+def test_new_item_gets_the_status_its_stock_calls_for_unless_one_is_given(shop):
+    assert shop.add_product("A", on_hand=0).status == "Out of Stock"
+    assert shop.add_product("A2", on_hand=-3).status == "Out of Stock"
+    assert shop.add_product("A3", on_hand=2).status == "In Stock"
+    assert shop.add_product("GIFT", non_inventory=True).status == "In Stock"
+    assert shop.add_product("OLD", discontinued=True, on_order=4).status == "Discontinued"
     assert shop.add_product("B", on_hand=0, status="back order").status == "Back Order"
+    assert shop.add_product("C", on_hand=0, status="In Stock").status == "In Stock"  # given: kept
+    # A variant follows its product's flags.
+    shop.add_product("TEE")
+    assert shop.add_variant("TEE", "TEE-S", ["Size=S"]).status == "Out of Stock"
+    assert shop.add_variant("TEE", "TEE-M", ["Size=M"], on_hand=4).status == "In Stock"
+    assert shop.add_variant("TEE", "TEE-L", ["Size=L"], status="Back Order").status == "Back Order"
+    shop.add_product("CAP", discontinued=True)
+    assert shop.add_variant("CAP", "CAP-S", ["Size=S"]).status == "Discontinued"
+    # Creating is not a status change: the history holds only the starting counts.
+    assert [h.kind for h in shop.history("A2")] == ["movement"]
+
+
+def test_without_its_named_status_a_new_item_uses_the_seeded_one(inventory):
+    inventory.edit_status("Out of Stock", rename="Sold out")
+    assert inventory.add_product("A").status == "Sold out"
+
+
+def _import_for(inventory, tmp_path, header, rows, store=None):
+    from desktop_app.csvio.importer import import_file
+    from tests.helpers import write_csv
+
+    return import_file(inventory.db, write_csv(tmp_path / "new.csv", header, rows), store=store)
+
+
+def test_an_import_creates_items_with_the_status_their_stock_calls_for(inventory, tmp_path):
+    inventory.add_status("Gone", unavailable=True)
+    inventory.add_status("Ready")
+    inventory.add_store("Shop")
+    inventory.set_store(
+        "Shop", default_out_of_stock="Gone", default_in_stock="Ready"
+    )  # not tracking: still its defaults
+    header = ["ItemNumber", "NumberInStock", "Discontinued", "NonInventory", "ProductStatus"]
+    rows = [
+        ["E", "0", "", "", ""],
+        ["N", "-4", "", "", ""],
+        ["F", "3", "", "", ""],
+        ["D", "0", "yes", "", ""],
+        ["G", "0", "", "yes", ""],
+        ["K", "0", "", "", "In Stock"],
+    ]
+    _import_for(inventory, tmp_path, header, rows)  # no store: the statuses of that name
+    assert [inventory.item(r[0]).status for r in rows] == [
+        "Out of Stock",
+        "Out of Stock",
+        "In Stock",
+        "Discontinued",
+        "In Stock",
+        "In Stock",
+    ]
+    _import_for(inventory, tmp_path, header, [[f"S{r[0]}", *r[1:]] for r in rows], store="Shop")
+    assert [inventory.item(f"S{r[0]}").status for r in rows] == [
+        "Gone",
+        "Gone",
+        "Ready",
+        "Discontinued",
+        "Ready",
+        "In Stock",  # given in the file: kept
+    ]
+    # A new variant of an existing product, with no stock: its product's flags, the statuses of that name.
+    _import_for(
+        inventory, tmp_path, ["ItemNumber", "ParentItemNumber", "VariantOptions"], [["E-S", "E", "Size=S"]]
+    )
+    assert inventory.item("E-S").status == "Out of Stock"
+
+
+def test_the_other_platforms_export_for_a_store_creates_no_in_stock_item_without_stock(inventory):
+    """Issue 10: 23 units with on hand -576..-1 and policy `deny` came out "In Stock"."""
+    from desktop_app.csvio.importer import import_file
+    from tests.conftest import fixture_path
+
+    inventory.add_store("Main")
+    inventory.set_store("Main", track_inventory=True)
+    summary = import_file(inventory.db, fixture_path("shopify-product-export.csv"), store="Main")
+    assert summary.created == 24  # 22 plain products and 2 variants (their product is implied)
+    from sqlalchemy import select
+
+    from desktop_app.schema import items
+
+    numbers = inventory.db.read(
+        lambda c: (
+            c.execute(select(items.c.item_number).where(items.c.use_variant_inventory.is_(False)))
+            .scalars()
+            .all()
+        )
+    )
+    shown = {n: (inventory.item(n).on_hand, inventory.item(n).status) for n in numbers}
+    below = {n: v for n, v in shown.items() if v[0] <= 0}
+    assert (
+        len(below) == 23
+        and min(v[0] for v in below.values()) == -576
+        and max(v[0] for v in below.values()) == -1
+    )
+    assert {status for _, status in below.values()} == {"Out of Stock"}
+    assert shown["oil-tw-3oz"] == (1, "In Stock")
+    # The product of the two variants has what its variants' sum calls for.
+    assert inventory.item("mustache-wax").status == "Out of Stock"
+
+
+def test_the_continue_policy_creates_back_order_items(inventory, tmp_path):
+    header = [
+        "Handle",
+        "Title",
+        "Option1 Name",
+        "Option1 Value",
+        "Variant SKU",
+        "Variant Inventory Qty",
+        "Variant Inventory Policy",
+    ]
+    rows = [
+        ["cup", "Cup", "Title", "Default Title", "CUP", "0", "continue"],
+        ["bowl", "Bowl", "Title", "Default Title", "BOWL", "0", "deny"],
+        ["hat", "Hat", "Size", "S", "HAT-S", "-2", "continue"],
+        ["hat", "Hat", "Size", "M", "HAT-M", "5", "continue"],
+    ]
+    _import_for(inventory, tmp_path, header, rows)
+    assert [inventory.item(n).status for n in ("CUP", "BOWL", "HAT-S", "HAT-M", "hat")] == [
+        "Back Order",
+        "Out of Stock",
+        "Back Order",
+        "In Stock",
+        "In Stock",  # its variants' sum, 3, is above 0
+    ]
 
 
 def test_manual_edit_never_triggers(shop):
@@ -95,7 +221,7 @@ def test_product_counts_are_read_only_sums(inventory):
 
 
 def test_variants_follow_their_product(shop):
-    shop.add_product("TEE")
+    shop.add_product("TEE", status="In Stock")
     shop.add_variant("TEE", "TEE-S", ["Size=S"], on_hand=2)
     with pytest.raises(InventoryError, match="follow its product TEE"):
         shop.edit_item("TEE-S", {"discontinued": True})

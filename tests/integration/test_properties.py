@@ -1,4 +1,4 @@
-"""Random sequences of orders, events, imports, adjustments and manual edits, checked after every step.
+"""Random sequences of orders, events, imports, adjustments, manual edits and reverts, checked after every step.
 
 A small reference model follows the counts (what each order line took out of stock and put back); after
 each step: the database agrees with it, history sums to on_hand and on_order for every unit, no line was
@@ -19,7 +19,17 @@ from sqlalchemy import select
 
 from desktop_app.csvio.importer import import_file
 from desktop_app.errors import InventoryError
-from desktop_app.schema import events, items, movements, order_lines, orders, status_changes, statuses, stores
+from desktop_app.schema import (
+    events,
+    field_changes,
+    items,
+    movements,
+    order_lines,
+    orders,
+    status_changes,
+    statuses,
+    stores,
+)
 from desktop_app.service import Inventory
 from tests.helpers import committed_mismatches, history_mismatches, write_csv
 
@@ -53,6 +63,9 @@ class InventoryMachine(RuleBasedStateMachine):
         self.tracking = {name: bool(rw) for name, rw in STORES.items()}
         self.remove_when = {name: rw or "ordered" for name, rw in STORES.items()}
         self.orders: dict[int, tuple[str, str, list[Line]]] = {}  # id -> (store, state, lines)
+        self.max_qty = {"A": 0, "B": 0, "C": 0, "T": 0}  # T-S and T-M follow T
+        # Revertible batches: id -> (on-hand deltas by unit, max changes by product as (old, new)).
+        self.batches: dict[int, tuple[dict[str, int], dict[str, tuple[int, int]]]] = {}
 
     def teardown(self) -> None:
         self.inv.db.dispose()
@@ -63,7 +76,17 @@ class InventoryMachine(RuleBasedStateMachine):
         with self.inv.db.connect(write=False) as conn:
             return [
                 conn.execute(select(t).order_by(t.c.id)).all()
-                for t in (items, orders, order_lines, movements, status_changes, events, statuses, stores)
+                for t in (
+                    items,
+                    orders,
+                    order_lines,
+                    movements,
+                    status_changes,
+                    field_changes,
+                    events,
+                    statuses,
+                    stores,
+                )
             ]
 
     def attempt(self, fn) -> bool:
@@ -153,10 +176,53 @@ class InventoryMachine(RuleBasedStateMachine):
     )
     def import_rows(self, rows, store):
         path = write_csv(self.dir / f"import-{next(_files)}.csv", ["ItemNumber", "NumberInStock"], rows)
-        if self.attempt(lambda: import_file(self.inv.db, path, store=store)):
+        done = []
+        if self.attempt(lambda: done.append(import_file(self.inv.db, path, store=store))):
+            deltas = {}
             for unit, value in rows:
                 if value:
+                    deltas[unit] = int(value) - self.on_hand[unit]
                     self.on_hand[unit] = int(value)
+            if done[0].batch:
+                self.batches[done[0].batch] = (deltas, {})
+
+    @rule(
+        rows=st.lists(
+            st.tuples(st.sampled_from(["A", "B", "C", "T", "T-S"]), st.sampled_from(["0", "3", "7", ""])),
+            min_size=1,
+            max_size=3,
+            unique_by=lambda r: r[0],
+        ),
+    )
+    def import_limits(self, rows):
+        """A file that sets order maximums (a variant's row is refused: it follows its product)."""
+        path = write_csv(
+            self.dir / f"limits-{next(_files)}.csv", ["ItemNumber", "MaximumOrderQuantity"], rows
+        )
+        done = []
+        if self.attempt(lambda: done.append(import_file(self.inv.db, path))):
+            # (A variant's row went through only by repeating its product's maximum.)
+            changes = {
+                u: (self.max_qty[u], int(v))
+                for u, v in rows
+                if v and u != "T-S" and int(v) != self.max_qty[u]
+            }
+            for unit, (_, new) in changes.items():
+                self.max_qty[unit] = new
+            if done[0].batch:
+                self.batches[done[0].batch] = ({}, changes)
+
+    @precondition(lambda self: self.batches)
+    @rule(data=st.data())
+    def revert(self, data):
+        batch = data.draw(st.sampled_from(sorted(self.batches)))
+        if self.attempt(lambda: self.inv.revert_batch(batch)):
+            deltas, changes = self.batches.pop(batch)
+            for unit, delta in deltas.items():
+                self.on_hand[unit] -= delta
+            for unit, (old, new) in changes.items():
+                if self.max_qty[unit] == new:  # changed again since: the later value stays
+                    self.max_qty[unit] = old
 
     @rule(
         unit=st.sampled_from(UNITS + ["T"]),
@@ -164,8 +230,11 @@ class InventoryMachine(RuleBasedStateMachine):
         store=st.sampled_from([None, "Ordered", "Paid"]),
     )
     def adjust(self, unit, delta, store):
-        if self.attempt(lambda: self.inv.adjust([(unit, delta)], store=store)):
+        done = []
+        if self.attempt(lambda: done.append(self.inv.adjust([(unit, delta)], store=store))):
             self.on_hand[unit] += delta
+            if done[0].batch:
+                self.batches[done[0].batch] = ({unit: delta}, {})
 
     @rule(
         store=st.sampled_from(list(STORES)),
@@ -180,6 +249,11 @@ class InventoryMachine(RuleBasedStateMachine):
     @invariant()
     def counts_match_the_model(self):
         assert {u: self.inv.item(u).on_hand for u in UNITS} == self.on_hand
+
+    @invariant()
+    def limits_match_the_model(self):
+        shown = {u: self.inv.item(u).max_qty for u in ("A", "B", "C", "T", "T-S", "T-M")}
+        assert shown == {**self.max_qty, "T-S": self.max_qty["T"], "T-M": self.max_qty["T"]}
 
     @invariant()
     def history_adds_up(self):

@@ -286,3 +286,67 @@ def test_every_rule_name_has_a_case():
         rules.NON_INVENTORY,
         rules.NO_CROSSING,
     }
+
+
+# The status of an item created without one (SPEC section 1): (case, on hand, non-inventory, discontinued,
+# allows back orders, defaults, expected status, expected rule). Creating is never triggering, so a store
+# that does not track inventory still lends its defaults.
+CREATION_CASES = [
+    ("stock above 0 -> in stock", 3, False, False, False, TRACKING, "In Stock", rules.IN_STOCK),
+    ("stock above 0 wins over back orders", 1, False, False, True, TRACKING, "In Stock", rules.IN_STOCK),
+    ("no stock -> out of stock", 0, False, False, False, TRACKING, "Out of Stock", rules.OUT_OF_STOCK),
+    ("below 0 -> out of stock", -576, False, False, False, TRACKING, "Out of Stock", rules.OUT_OF_STOCK),
+    ("non-inventory -> in stock", 0, True, False, False, TRACKING, "In Stock", rules.IN_STOCK),
+    (
+        "non-inventory and discontinued -> in stock",
+        0,
+        True,
+        True,
+        False,
+        TRACKING,
+        "In Stock",
+        rules.IN_STOCK,
+    ),
+    ("discontinued -> discontinued", 0, False, True, False, TRACKING, "Discontinued", rules.DISCONTINUED),
+    (
+        "discontinued wins over back orders",
+        -2,
+        False,
+        True,
+        True,
+        TRACKING,
+        "Discontinued",
+        rules.DISCONTINUED,
+    ),
+    ("allows back orders -> back order", 0, False, False, True, TRACKING, "Back Order", rules.BACK_ORDER),
+    ("the store's own defaults", 0, False, False, False, CUSTOM, "Gone", rules.OUT_OF_STOCK),
+    ("the store's own in stock", 5, False, False, False, CUSTOM, "Ready", rules.IN_STOCK),
+    ("the store's own back order", -1, False, False, True, CUSTOM, "Coming", rules.BACK_ORDER),
+    ("the store's own discontinued", 0, False, True, False, CUSTOM, "Retired", rules.DISCONTINUED),
+    (
+        "a store not tracking still lends its defaults",
+        0,
+        False,
+        False,
+        False,
+        NOT_TRACKING,
+        "Out of Stock",
+        rules.OUT_OF_STOCK,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "on_hand,non_inventory,discontinued,back_order,defaults,expected,rule",
+    [case[1:] for case in CREATION_CASES],
+    ids=[case[0] for case in CREATION_CASES],
+)
+def test_status_at_creation(on_hand, non_inventory, discontinued, back_order, defaults, expected, rule):
+    decision = rules.creation_status(
+        on_hand=on_hand,
+        non_inventory=non_inventory,
+        discontinued=discontinued,
+        allows_back_order=back_order,
+        defaults=defaults,
+    )
+    assert (decision.status, decision.rule) == (expected, rule)
