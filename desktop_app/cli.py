@@ -359,7 +359,12 @@ def run_command(args: argparse.Namespace) -> object:
         if action == "list":
             return [{**b, "at": b["at"].isoformat() if b["at"] else None} for b in inventory.batches()]
         result = inventory.revert_batch(_int(args.batch, "batch", low=1))
-        return {"batch": result.batch, "status_changes": [c.as_json() for c in result.status_changes]}
+        fields = [h.as_json() for h in inventory.batch_history(result.batch) if h.kind == "field"] if result.batch else []
+        return {
+            "batch": result.batch,
+            "status_changes": [c.as_json() for c in result.status_changes],
+            "field_changes": fields,
+        }
     if command == "db":
         if action == "upgrade":
             return {"database": inventory.db.display_name, "revision": inventory.db.schema_revision()}

@@ -82,6 +82,10 @@ def render(args: argparse.Namespace, result: object) -> str:
         lines += [
             f"  {c['item_number']}: {c['from']} -> {c['to']} ({c['rule']})" for c in result["status_changes"]
         ]
+        lines += [
+            f"  {c['item_number']}: {c['field']} {c['from'] or '(empty)'} -> {c['to'] or '(empty)'}"
+            for c in result.get("field_changes", ())
+        ]
         return "\n".join(lines)
     if command == "batch":
         return _table(
@@ -93,12 +97,13 @@ def render(args: argparse.Namespace, result: object) -> str:
                     b["order"] or "",
                     b["movements"],
                     b["status_changes"],
+                    b["field_changes"],
                     "reverted" if b["reverted"] else "",
                     (b["at"] or "")[:19],
                 ]
                 for b in result
             ],
-            ["Batch", "Cause", "Store", "Order", "Moves", "Statuses", "", "At (UTC)"],
+            ["Batch", "Cause", "Store", "Order", "Moves", "Statuses", "Fields", "", "At (UTC)"],
         )
     if command == "import":
         verb = "Would import" if result["dry_run"] else "Imported"
