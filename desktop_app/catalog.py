@@ -13,6 +13,7 @@ from desktop_app.ledger import Ledger, Unit, lock_units
 from desktop_app.models import Item
 from desktop_app.schema import FOLLOWED_FIELDS, items, statuses
 from desktop_app.settings import get_status
+from desktop_app.values import CellError, check_field_text
 
 COUNT_FIELDS = ("on_hand", "on_order")
 PRODUCT_FIELDS = (
@@ -137,6 +138,12 @@ def get_item(conn: Connection, ref: str | int) -> Item:
 # -- validation ----------------------------------------------------------------------------------
 def check_values(values: dict, merged: dict) -> None:
     """Refuse values no item may hold; ``merged`` is the item as it would be after the change."""
+    for field, value in values.items():
+        if isinstance(value, str):  # the same limits as an import cell (SPEC section 5), on every database
+            try:
+                check_field_text(field, value)
+            except CellError as exc:
+                raise InventoryError(f"{field}: {exc}", details=[field]) from None
     for field in NON_NEGATIVE:
         if field in values and values[field] is not None and values[field] < 0:
             raise InventoryError(f"{field} cannot be negative (got {values[field]})", details=[field])
@@ -189,7 +196,7 @@ def add_product(conn: Connection, ledger: Ledger, item_number: str | None, **fie
     }
     if fields:
         raise TypeError(f"unknown product fields: {sorted(fields)}")
-    check_values(values, values)
+    check_values({**values, "item_number": item_number or ""}, values)
     if status_name:
         status_id = get_status(conn, status_name).id
     else:
@@ -316,7 +323,7 @@ def add_variant(
         if {(n.lower(), v.lower()) for n, v in parse_options(existing)} == wanted:
             raise InventoryError(f"{product.label} already has a variant {options_text}")
     _check_unique(conn, -1, item_number=item_number, storefront_id=item_id)
-    check_values({"on_order": on_order, "low_stock_qty": low_stock_qty}, {})
+    check_values({"item_number": item_number, "on_order": on_order, "low_stock_qty": low_stock_qty}, {})
     prow = conn.execute(select(items).where(items.c.id == product.id)).one()
     if not product.use_variant_inventory:
         conn.execute(

@@ -7,6 +7,7 @@ from sqlalchemy import Connection, func, select
 from desktop_app.errors import InventoryError, NotFound
 from desktop_app.models import STATUS_FLAGS, Status, Store
 from desktop_app.schema import REMOVE_WHEN, items, statuses, stores
+from desktop_app.values import TEXT_MAX, CellError, check_text
 
 DEFAULT_STATUS_NAMES = {
     "default_in_stock": "In Stock",
@@ -58,9 +59,17 @@ def _clean_name(name: str, what: str) -> str:
     cleaned = (name or "").strip()
     if not cleaned:
         raise InventoryError(f"A {what} needs a name")
-    if len(cleaned) > 100:
-        raise InventoryError(f"A {what} name is at most 100 characters")
-    return cleaned
+    try:
+        return check_text(cleaned, what=f"a {what} name", limit=100)
+    except CellError as exc:
+        raise InventoryError(f"{what.capitalize()} name: {exc}") from None
+
+
+def _ships_in(text: str) -> str | None:
+    try:
+        return check_text(text.strip(), what="ships-in text", limit=TEXT_MAX) or None
+    except CellError as exc:
+        raise InventoryError(f"Ships in: {exc}") from None
 
 
 def add_status(conn: Connection, name: str, **flags) -> Status:
@@ -68,7 +77,7 @@ def add_status(conn: Connection, name: str, **flags) -> Status:
     if find_status(conn, name) is not None:
         raise InventoryError(f"A status named '{name}' already exists")
     values = {flag: bool(flags.get(flag, False)) for flag in STATUS_FLAGS}
-    values["ships_in"] = (flags.get("ships_in") or "").strip() or None
+    values["ships_in"] = _ships_in(flags.get("ships_in") or "")
     new_id = conn.execute(statuses.insert().values(name=name, **values)).inserted_primary_key[0]
     return _status(conn.execute(select(statuses).where(statuses.c.id == new_id)).one())
 
@@ -86,7 +95,7 @@ def edit_status(conn: Connection, name: str, *, rename: str | None = None, **fla
         if flags.get(flag) is not None:
             values[flag] = bool(flags[flag])
     if "ships_in" in flags and flags["ships_in"] is not None:
-        values["ships_in"] = flags["ships_in"].strip() or None
+        values["ships_in"] = _ships_in(flags["ships_in"])
     if values:
         conn.execute(statuses.update().where(statuses.c.id == current.id).values(**values))
     return _status(conn.execute(select(statuses).where(statuses.c.id == current.id)).one())

@@ -90,3 +90,21 @@ def check_text(text: str, *, what: str, limit: int, multiline: bool = False) -> 
 def is_plain_key(text: str) -> bool:
     """Could ``text`` be an item number at all? (Lookups skip anything the checks would refuse.)"""
     return len(text) <= ITEM_NUMBER_MAX and not _CONTROL.search(text)
+
+
+# Each text field: what the messages call it, its most characters, whether tab and newline are allowed.
+TEXT_LIMITS = {
+    "item_number": ("an item number", ITEM_NUMBER_MAX, False),
+    "parent": ("an item number", ITEM_NUMBER_MAX, False),
+    "barcode": ("a barcode", ITEM_NUMBER_MAX, False),
+    "name": ("a name", NAME_MAX, True),
+    "status": ("a status name", 100, False),  # the statuses table's name column
+    "options": ("option values", 500, False),  # the items table's options column
+}
+OTHER_TEXT = ("a text", TEXT_MAX, True)
+
+
+def check_field_text(name: str, text: str) -> str:
+    """A text cell for field ``name`` (e.g. "item_number"), within its limits (SPEC section 5)."""
+    what, limit, multiline = TEXT_LIMITS.get(name, OTHER_TEXT)
+    return check_text(text, what=what, limit=limit, multiline=multiline)

@@ -16,7 +16,10 @@ from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 
 from desktop_app.csvio import values as cv
 from desktop_app.csvio.formats import RowInput
-from desktop_app.csvio.importer import INT_MINIMUM  # the grid checks cells with the import's rules
+from desktop_app.csvio.importer import (  # the grid checks cells with the import's rules
+    INT_MAXIMUM,
+    INT_MINIMUM,
+)
 from desktop_app.queries import UnitQuery
 from ui import look
 from ui.item_model import COLUMNS, F, ItemTableModel, row_label
@@ -316,7 +319,7 @@ class InventoryGridModel(ItemTableModel):
     def _check(self, key: str, text: str) -> str | None:
         try:
             if key in INT_MINIMUM:
-                cv.parse_int(text, minimum=INT_MINIMUM[key])
+                cv.parse_int(text, minimum=INT_MINIMUM[key], maximum=INT_MAXIMUM.get(key))
             elif key in BOOLS:
                 cv.parse_bool(text)
             elif key == "eta_date":
@@ -324,6 +327,8 @@ class InventoryGridModel(ItemTableModel):
                     cv.parse_date(text)
             elif key == "status" and self.state.status_by_name(text) is None:
                 return f"there is no status named '{text}' (add it in Product statuses)"
+            else:
+                cv.check_field_text(key, text)  # the import's length and character limits, as typed
         except cv.CellError as exc:
             return str(exc)
         return None

@@ -11,8 +11,10 @@ from desktop_app.values import (  # noqa: F401  (the one parser, re-exported for
     INT_MIN,
     ITEM_NUMBER_MAX,
     NAME_MAX,
+    TEXT_LIMITS,
     TEXT_MAX,
     CellError,
+    check_field_text,
     check_text,
     count_or_none,
     int_or_none,
@@ -27,24 +29,6 @@ _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 # A text cell starting with one of these could be read as a formula by a spreadsheet program.
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "'")
-
-
-# Each text field: what the messages call it, its most characters, whether tab and newline are allowed.
-TEXT_LIMITS = {
-    "item_number": ("an item number", ITEM_NUMBER_MAX, False),
-    "parent": ("an item number", ITEM_NUMBER_MAX, False),
-    "barcode": ("a barcode", ITEM_NUMBER_MAX, False),
-    "name": ("a name", NAME_MAX, True),
-    "status": ("a status name", 100, False),  # the statuses table's name column
-    "options": ("option values", 500, False),  # the items table's options column
-}
-OTHER_TEXT = ("a text", TEXT_MAX, True)
-
-
-def check_field_text(name: str, text: str) -> str:
-    """A text cell for field ``name`` (e.g. "item_number"), within its limits (SPEC section 5)."""
-    what, limit, multiline = TEXT_LIMITS.get(name, OTHER_TEXT)
-    return check_text(text, what=what, limit=limit, multiline=multiline)
 
 
 def parse_bool(text: str) -> bool:

@@ -268,3 +268,24 @@ def test_case_11_an_item_numbered_hash_n_is_reachable(db):
     for ref in ("#²", "#" + "9" * 25):
         proc = run(db, "product", "show", ref)
         assert proc.returncode == 1 and f"no item '{ref}'" in proc.stderr and _quiet(proc)
+
+
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["product", "add", "LONG", "--name", "n" * 501], "name"),
+        (["product", "add", "x" * 101], "item_number"),
+        (["product", "add", "BELL", "--name", "ring\x07"], "name"),
+        (["status", "add", "s" * 101], "Status name"),
+        (["status", "add", "Later", "--ships-in", "w" * 2001], "Ships in"),
+        (["store", "add", "Tab\tStore"], "Store name"),
+    ],
+)
+def test_manual_edits_have_the_import_limits(db, args, field):
+    # The same limits at every door (SPEC section 5): a 600-character name was taken on SQLite and refused
+    # with driver text on PostgreSQL.
+    proc = run(db, *args)
+    assert proc.returncode == 1, proc.stderr
+    assert field in proc.stderr.splitlines()[0] and "Unexpected" not in proc.stderr
+    assert run(db, "product", "show", "LONG").returncode == 1
+    assert run(db, "product", "show", "BELL").returncode == 1
