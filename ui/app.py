@@ -184,9 +184,16 @@ class WelcomeDialog(QDialog):
 
 
 def remember(inventory: Inventory) -> None:
-    QSettings().setValue(
-        LAST_DATABASE, inventory.db.url if not inventory.db.is_sqlite else inventory.db.display_name
-    )
+    """Keep the database to open next time; a server's password is never written to the settings file (the
+    server asks again, or libpq finds it in ~/.pgpass or PGPASSWORD)."""
+    if inventory.db.is_sqlite:
+        QSettings().setValue(LAST_DATABASE, inventory.db.display_name)
+    else:
+        from sqlalchemy.engine import URL, make_url
+
+        url = make_url(inventory.db.url)
+        bare = URL.create(url.drivername, url.username, None, url.host, url.port, url.database, url.query)
+        QSettings().setValue(LAST_DATABASE, bare.render_as_string(hide_password=False))
 
 
 def choose_new_database(window) -> None:

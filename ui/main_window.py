@@ -292,11 +292,12 @@ class MainWindow(WindowActions, WindowDialogs, QMainWindow):
         self._apply_permissions()
         rights = self.state.permissions
         role = "" if rights.change_settings else f"  ·  role {rights.role}: stock, items and orders only"
-        self.statusBar().showMessage(self.state.inventory.db.display_name + role)
+        self.statusBar().showMessage(self.state.read_only_banner() or self.state.inventory.db.display_name + role)
 
     def _update_title(self) -> None:
         # Only the database: the platform adds the application's name ("PATH — Inventory editor").
-        self.setWindowTitle(self.state.inventory.db.display_name)
+        suffix = " (read-only)" if self.state.read_only else ""
+        self.setWindowTitle(self.state.inventory.db.display_name + suffix)
 
     def _restore(self) -> None:
         geometry = self.settings.value("main/geometry")

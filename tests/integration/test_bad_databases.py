@@ -270,6 +270,16 @@ def test_case_9_the_editor_shows_the_same_sentences(qtbot, tmp_path, demo_db, se
             assert state.attempt(None, "Edit", lambda: inventory.edit_item("MUG-CER", {"on_hand": 1})) is None
             modal.check()
             assert "is read-only" in shown[0]
+            from PySide6.QtCore import QSettings
+
+            from ui.main_window import MainWindow
+
+            window = MainWindow(state, QSettings())
+            qtbot.addWidget(window)
+            window.show()
+            assert window.windowTitle().endswith("(read-only)")
+            assert "read-only" in window.statusBar().currentMessage()
+            window.close()
         finally:
             state.close()
             inventory.db.dispose()

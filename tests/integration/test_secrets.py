@@ -112,3 +112,28 @@ def test_case_4_the_name_shown_for_a_database_masks_its_password():
         assert db.display_name == "postgresql://inventory_staff:***@server.example/inventory"
     finally:
         db.dispose()
+
+
+def test_the_remembered_server_holds_no_password(tmp_path, monkeypatch):
+    """The editor remembers the last database in its settings file: never a server's password."""
+    from PySide6.QtCore import QSettings
+
+    from ui import app
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    app.application()
+
+    class FakeDb:  # only the two attributes remember() reads; opening a real server needs its password
+        is_sqlite = False
+        url = "postgresql+psycopg://inventory_staff:S3cret-Staff!@127.0.0.1:5432/shop"
+
+    class FakeInventory:
+        db = FakeDb()
+
+    app.remember(FakeInventory())
+    QSettings().sync()
+    stored = QSettings().value(app.LAST_DATABASE)
+    assert "S3cret" not in stored and "inventory_staff@127.0.0.1:5432/shop" in stored
+    written = "".join(p.read_text() for p in (tmp_path / "settings").rglob("*.ini"))
+    assert "S3cret" not in written
