@@ -29,6 +29,7 @@ from desktop_app.schema import FOLLOWED_FIELDS, items, statuses
 from desktop_app.settings import BACK_ORDER, get_store_row
 
 CHUNK_ROWS = 20000
+CHECK_IN_ROWS = 250  # the row-by-row path reports progress and looks for Cancel this often
 MAX_LISTED_ERRORS = 1000  # a file of a million bad rows lists the first thousand and counts the rest
 TEXT_FIELDS = ("item_number", "name", "status", "parent", "options")
 INT_MINIMUM = {
@@ -265,6 +266,17 @@ def _run(
             note=note,
             set_based=set_based,
         )
+        started = 0.0  # the progress when the current chunk began
+
+        def check_in(rows_done: int, rows: int) -> None:
+            # Every few hundred rows of the row-by-row path: a chunk of new items takes long enough that a
+            # person would see a frozen bar and a Cancel that does not answer.
+            if cancelled and cancelled():
+                raise ImportCancelled("The import was cancelled; nothing was changed.")
+            if progress:
+                progress(started + (done - started) * rows_done / max(1, rows))
+
+        job.check_in = check_in
         try:
             for chunk, done in chunks(summary):
                 job.apply(chunk)
@@ -273,6 +285,7 @@ def _run(
                     progress(done)
                 if cancelled and cancelled():
                     raise ImportCancelled("The import was cancelled; nothing was changed.")
+                started = done
         except SheetError as exc:
             summary.rejected.append(RowError(exc.line, exc.column, exc.reason))
             summary.cap_rejected()
@@ -360,6 +373,7 @@ class _Import:
         self.status_ids = {s.name.lower(): s.id for s in self.ledger.statuses.values()}
         self.seen = _LineMarks()
         self.bulk = BulkStage(self) if set_based else None
+        self.check_in: Callable[[int, int], None] | None = None  # set by the run: progress and Cancel
         self._plain_updates: dict[tuple[str, ...], list[dict]] = {}
         self._follow_updates: list[tuple[int, dict]] = []
         self._by_pk: dict[int, dict] = {}
@@ -410,7 +424,9 @@ class _Import:
     def _apply_rows(self, general: list[RowInput]) -> None:
         """The row-by-row path."""
         self._prefetch(general)
-        for row in general:
+        for n, row in enumerate(general):
+            if n % CHECK_IN_ROWS == CHECK_IN_ROWS - 1 and self.check_in is not None:
+                self.check_in(n, len(general))
             if not row.implied:
                 self.summary.rows += 1
             try:

@@ -334,3 +334,27 @@ def test_xlsx_workbook(inventory, tmp_path):
     ]
     summary = import_file(inventory.db, path, skip_invalid=True)
     assert summary.created == 1 and inventory.item("X1").discontinued
+
+
+def test_a_long_chunk_of_new_items_reports_progress_and_answers_cancel_within_it(inventory, tmp_path):
+    # Issue 10, defect 8: the bar stood at 0% for 13 s, then showed 97%; Cancel waited for the chunk's end.
+    big = write_csv(tmp_path / "new.csv", ["ItemNumber", "NumberInStock"], [[f"N{n:05d}", "2"] for n in range(3000)])
+    seen: list[float] = []
+    import_file(inventory.db, big, progress=seen.append)
+    within = [p for p in seen if 0 < p < 1]
+    assert len(within) >= 5 and within == sorted(within), seen[:20]
+
+    asked = []
+
+    def cancel_after_first_report() -> bool:
+        asked.append(len(seen))
+        return len(asked) > 1
+
+    seen.clear()
+    more = write_csv(tmp_path / "more.csv", ["ItemNumber", "NumberInStock"], [[f"M{n:05d}", "2"] for n in range(3000)])
+    with pytest.raises(ImportCancelled):
+        import_file(inventory.db, more, progress=seen.append, cancelled=cancel_after_first_report)
+    assert len(asked) == 2  # answered at the second check-in, 250 rows later, not at the end of the file
+    assert inventory.item("N00000").on_hand == 2  # the first import stands; the cancelled one wrote nothing
+    with pytest.raises(InventoryError):
+        inventory.item("M00000")
