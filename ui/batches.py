@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from ui.history import describe
 from ui.state import AppState
-from ui.widgets import read_only_table
+from ui.widgets import read_only_table, when_text, when_tooltip
 
 
 class BatchesDialog(QDialog):
@@ -37,7 +37,7 @@ class BatchesDialog(QDialog):
                 "Status changes",
                 "Field changes",
                 "Who",
-                "When (UTC)",
+                "When",
             ]
         )
         self.table.itemSelectionChanged.connect(self._selected)
@@ -81,10 +81,11 @@ class BatchesDialog(QDialog):
                 b["status_changes"],
                 b["field_changes"],
                 b["who"],
-                b["at"].strftime("%Y-%m-%d %H:%M:%S") if b["at"] else "",
+                when_text(b["at"]),
             ]
             for col, value in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(str(value)))
+            self.table.item(row, len(cells) - 1).setToolTip(when_tooltip(b["at"]))
         self.table.resizeColumnsToContents()
         ids = [b["batch"] for b in self.batches]
         self.table.selectRow(ids.index(select) if select in ids else 0)

@@ -62,7 +62,9 @@ class ExportDialog(QDialog):
         self.job: Job | None = None
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export to", self.path.text(), "CSV (*.csv);;Excel workbook (*.xlsx)"
+        )
         if path:
             self.path.setText(path)
 

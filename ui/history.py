@@ -22,6 +22,7 @@ from desktop_app.errors import InventoryError
 from desktop_app.models import HistoryEntry
 from ui import look
 from ui.state import AppState
+from ui.widgets import when_text, when_tooltip
 
 SHOWN = 500  # the newest entries shown; the command line prints all of them
 
@@ -42,28 +43,6 @@ RULE_SHORT = {
     "discontinued": "stock ≤ 0 → Discontinued",
     "revert": "batch reverted",
 }
-
-
-def local_time(at: dt.datetime | None) -> dt.datetime | None:
-    """A stored time (UTC; naive from SQLite) in this computer's time zone."""
-    if at is None:
-        return None
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=dt.UTC)
-    return at.astimezone()
-
-
-def when_text(at: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
-    local = local_time(at)
-    return local.strftime(fmt) if local else ""
-
-
-def when_tooltip(at: dt.datetime | None) -> str:
-    local = local_time(at)
-    if local is None:
-        return ""
-    utc = local.astimezone(dt.UTC)
-    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()} (UTC{local:%z}) · {utc:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def describe(entry: HistoryEntry) -> str:

@@ -390,7 +390,7 @@ class RunPage(QWizardPage):
         verb = "Would create" if self.dry_run else ("Nothing was imported" if blocked else "Imported")
         text = (
             f"<b>{summary.rows} rows:</b> {summary.created} created, {summary.updated} updated, "
-            f"{summary.unchanged} unchanged, {len(summary.rejected)} with errors, "
+            f"{summary.unchanged} unchanged, {summary.error_count:,} with errors, "
             f"{len(summary.status_changes)} status changes."
         )
         if blocked:
@@ -408,7 +408,7 @@ class RunPage(QWizardPage):
             self.statuses,
             [[c.item_number, c.from_status, c.to_status, c.rule] for c in summary.status_changes],
         )
-        self.tabs.setTabText(0, f"Errors ({len(summary.rejected)})")
+        self.tabs.setTabText(0, f"Errors ({summary.error_count:,})")
         self.tabs.setTabText(1, f"Status changes ({len(summary.status_changes)})")
         self.tabs.setCurrentIndex(0 if summary.rejected else 1)
         self.created_statuses.setText(

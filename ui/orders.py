@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from PySide6.QtCore import QStringListModel, Qt
@@ -30,7 +29,7 @@ from desktop_app.queries import UnitQuery
 from ui import look
 from ui.item_model import F
 from ui.state import AppState, show_refusal
-from ui.widgets import confirm_destructive, fit_within_screen, read_only_table
+from ui.widgets import confirm_destructive, fit_within_screen, read_only_table, when_text, when_tooltip
 
 STATE_COLORS = {
     "placed": look.BLUE,
@@ -47,21 +46,6 @@ VERB_LABELS = {
     "return": "&Return…",
     "delete": "&Delete…",
 }
-
-
-def local_time(moment: dt.datetime | None) -> tuple[str, str]:
-    """A stored moment (UTC) as this computer's local time, and a tooltip naming the zone and the UTC time."""
-    if moment is None:
-        return "", ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    local = moment.astimezone()
-    offset = local.strftime("%z")
-    zone = f"{local.tzname()} (UTC{offset[:3]}:{offset[3:]})" if offset else local.tzname() or "local time"
-    return (
-        local.strftime("%Y-%m-%d %H:%M"),
-        f"{local:%Y-%m-%d %H:%M:%S} {zone}\n{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC",
-    )
 
 
 class ItemLookup(QLineEdit):
@@ -422,14 +406,14 @@ class OrdersDialog(QDialog):
                 order.state,
                 "yes" if order.paid else "",
                 ", ".join(f"{ln.item_number} × {ln.quantity}" for ln in order.lines),
-                local_time(order.placed_at)[0],
+                when_text(order.placed_at, "%Y-%m-%d %H:%M"),
             ]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if col == 2:
                     cell.setForeground(STATE_COLORS.get(order.state, look.GREY))
                 if col == 5:
-                    cell.setToolTip(local_time(order.placed_at)[1])
+                    cell.setToolTip(when_tooltip(order.placed_at))
                 self.table.setItem(row, col, cell)
         self.table.resizeColumnsToContents()
         ids = [o.id for o in self.orders]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget
 
 
@@ -11,6 +13,7 @@ def read_only_table(headers: list[str], rows: int = 0, *, select_rows: bool = Tr
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab leaves a list; the arrow keys move within it
     if select_rows:
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -102,3 +105,26 @@ def keep_on_screen(widget) -> None:
     y = min(max(frame.y(), area.top()), area.bottom() - frame.height() + 1)
     if (x, y) != (frame.x(), frame.y()):
         widget.move(x, y)
+
+
+# -- times: stored in UTC, shown in this computer's zone, the zone and UTC on hover -----------------
+def local_time(at: dt.datetime | None) -> dt.datetime | None:
+    """A stored time (UTC; naive from SQLite) in this computer's time zone."""
+    if at is None:
+        return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return at.astimezone()
+
+
+def when_text(at: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+    local = local_time(at)
+    return local.strftime(fmt) if local else ""
+
+
+def when_tooltip(at: dt.datetime | None) -> str:
+    local = local_time(at)
+    if local is None:
+        return ""
+    utc = local.astimezone(dt.UTC)
+    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()} (UTC{local:%z}) · {utc:%Y-%m-%d %H:%M:%S} UTC"

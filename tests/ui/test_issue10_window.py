@@ -200,3 +200,35 @@ def test_defect_13_several_rows_are_selected_copied_as_tsv_and_summed(window, qt
 
     summary = window.selection_label.text()
     assert "2 rows selected" in summary and f"On hand {sum(on_hand)}" in summary
+
+
+def test_defect_12_the_batch_list_is_in_local_time_and_tab_leaves_it(window, qtbot, monkeypatch):
+    import datetime as dt
+    import time
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from ui.batches import BatchesDialog
+
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    time.tzset()
+    try:
+        window.state.inventory.adjust([("MUG-CER", +2)], store="Main Street")
+        dialog = BatchesDialog(window.state, window)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        QApplication.setActiveWindow(dialog)
+        qtbot.waitActive(dialog)
+        batch = dialog.batches[0]
+        when = dialog.table.item(0, dialog.table.columnCount() - 1)
+        local = batch["at"].replace(tzinfo=dt.UTC).astimezone() if batch["at"].tzinfo is None else batch["at"].astimezone()
+        assert when.text() == local.strftime("%Y-%m-%d %H:%M:%S")
+        assert "UTC" in when.toolTip() and "UTC" not in dialog.table.horizontalHeaderItem(8).text()
+        dialog.table.setFocus()
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Tab)
+        assert not dialog.table.hasFocus()  # Tab leaves the list instead of walking its cells
+        assert dialog.table.currentRow() == 0
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
