@@ -25,8 +25,9 @@ STOCK_FILTERS = {
 
 # Sortable columns: key -> SQL expression.
 SORT_KEYS = {
-    "item_number": items.c.item_number,
-    "name": items.c.name,
+    # Text sorts as a person reads it, whatever the case (indexed on these expressions: migration 0005).
+    "item_number": func.lower(items.c.item_number),
+    "name": func.lower(items.c.name),
     "status": items.c.status_id,
     "on_hand": items.c.on_hand,
     "on_order": items.c.on_order,

@@ -141,7 +141,8 @@ def catalog(tmp_path_factory):
     for n in range(240):
         rows.append(
             [
-                f"SKU-{rng.randint(0, 999):03d}-{n}",
+                # Some item numbers in lower case: a person expects "sku-5" between "SKU-4" and "SKU-6".
+                (f"SKU-{rng.randint(0, 999):03d}-{n}").lower() if n % 5 == 0 else f"SKU-{rng.randint(0, 999):03d}-{n}",
                 rng.choice(["Red mug", "Blue cup", "green MUG lid", "Tea tin", "Kettle"]) + f" {n % 7}",
                 str(rng.randint(-3, 9)),
                 str(rng.choice([0, 0, 4])),
@@ -203,6 +204,9 @@ def python_view(all_rows: list[dict], q: UnitQuery) -> list[int]:
             "available": r["on_hand"] + r["on_order"],
             "available_to_sell": r["on_hand"] + r["on_order"] - r["committed"],
             "status": r["status_id"],
+            # Text sorts as a person reads it: case does not matter (issue 10, defect 11).
+            "item_number": r["item_number"].lower() if r["item_number"] else None,
+            "name": r["name"].lower(),
         }.get(q.sort, r.get(q.sort))
         return (value is not None, value if value is not None else 0)
 
