@@ -165,7 +165,9 @@ def take(prefix: str) -> int:
         dialog.add_line("MUG-OLD", 1)
         dialog.add_line("GRIND-BURR", 3)
         dialog.place()  # refused: the lines show why
-        shoot(dialog, "order-refused")
+        shoot(dialog, "order-refused", close=False)
+        dialog.lines.setRowCount(0)  # closing with lines asks before discarding them; nobody is there to answer
+        dialog.close()
 
     def grid() -> None:
         from ui.grid import GridPreviewDialog, InventoryGridWindow
