@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 APP_NAME = "inventory-editor"
 ENV_VAR = "INVENTORY_EDITOR_DB"
 # The newest migration; a unit test keeps it equal to Alembic's head so opening can skip Alembic entirely.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0004"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_S = 60
 CHANNEL = "inventory_changes"  # PostgreSQL LISTEN/NOTIFY channel for "something changed"
@@ -75,7 +75,7 @@ class Database:
         self.url = resolve_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         self.engine = self._build_engine()
-        self.who = current_user()
+        self._who: str | None = None
         # Transactions retried after a lost race (a serialization failure, a deadlock, a busy database).
         self.retries = 0
         if migrate:
@@ -92,6 +92,16 @@ class Database:
             event.listen(engine, "begin", _sqlite_on_begin)
             return engine
         return create_engine(self.url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+
+    @property
+    def who(self) -> str:
+        """Who the history names: the database role on a server (what it enforces), the login on a file."""
+        if self._who is None:
+            if self.is_sqlite:
+                self._who = current_user()
+            else:
+                self._who = self.read(lambda conn: conn.execute(text("SELECT current_user")).scalar_one())
+        return self._who
 
     def dispose(self) -> None:
         self.engine.dispose()
