@@ -121,25 +121,32 @@ FUNCTIONS = (
         END IF;
         RETURN NULL;
     END $$""",
-    # At COMMIT: the history of this transaction explains every count and status it changed.
+    # At COMMIT: the history of this transaction explains every count and status it changed. The queries are
+    # planned at each run (EXECUTE): the bookkeeping tables' statistics say nothing about this transaction, and
+    # a big one (an import) wants hash joins where a small one (an order) wants index lookups.
     """CREATE FUNCTION audit_check_transaction() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = {schema}, pg_temp AS $$
     DECLARE
         x xid8 := NEW.xact;
+        evs integer[];
         bad record;
         label text;
     BEGIN
+        SELECT coalesce(array_agg(event_id), '{}') INTO evs FROM audit_pending_events WHERE xact = x;
+        IF (SELECT count(*) FROM (SELECT 1 FROM audit_pending_units WHERE xact = x LIMIT 1000) s) >= 1000 THEN
+            PERFORM set_config('enable_nestloop', 'off', true);
+        END IF;
         -- Each movement continues the chain from the count the transaction found.
-        SELECT m.unit_id, m.quantity, m.after, m.expected INTO bad FROM (
-            SELECT mv.unit_id, mv.quantity, mv.after,
-                   CASE mv.quantity WHEN 'on_hand' THEN u.old_hand ELSE u.old_order END
-                   + SUM(mv.delta) OVER (PARTITION BY mv.unit_id, mv.quantity ORDER BY mv.id) AS expected
-            FROM audit_pending_events e
-            JOIN movements mv ON mv.event_id = e.event_id
-            LEFT JOIN audit_pending_units u ON u.xact = x AND u.unit_id = mv.unit_id
-            WHERE e.xact = x) m
-        WHERE m.expected IS DISTINCT FROM m.after LIMIT 1;
-        IF FOUND THEN
+        EXECUTE $q$
+            SELECT m.unit_id, m.quantity, m.after, m.expected FROM (
+                SELECT mv.unit_id, mv.quantity, mv.after,
+                       CASE mv.quantity WHEN 'on_hand' THEN u.old_hand ELSE u.old_order END
+                       + SUM(mv.delta) OVER (PARTITION BY mv.unit_id, mv.quantity ORDER BY mv.id) AS expected
+                FROM movements mv
+                LEFT JOIN audit_pending_units u ON u.xact = $1 AND u.unit_id = mv.unit_id
+                WHERE mv.event_id = ANY ($2)) m
+            WHERE m.expected IS DISTINCT FROM m.after LIMIT 1 $q$ INTO bad USING x, evs;
+        IF bad.unit_id IS NOT NULL THEN
             SELECT coalesce(item_number, '#' || item_id::text, 'item id ' || id::text) INTO label
             FROM items WHERE id = bad.unit_id;
             RAISE EXCEPTION 'refused: a movement of the % count of % says % after it, but %',
@@ -149,24 +156,24 @@ FUNCTIONS = (
                 USING ERRCODE = 'integrity_constraint_violation';
         END IF;
         -- Each changed count is explained by this transaction's movements; a product's are its variants' sums.
-        SELECT i.id, coalesce(i.item_number, '#' || i.item_id::text) AS label, u.old_hand, i.on_hand,
-               u.old_order, i.on_order, i.use_variant_inventory AS uvi INTO bad
-        FROM audit_pending_units u
-        JOIN items i ON i.id = u.unit_id
-        LEFT JOIN (
-            SELECT mv.unit_id, sum(mv.delta) FILTER (WHERE mv.quantity = 'on_hand') AS d_hand,
-                   sum(mv.delta) FILTER (WHERE mv.quantity = 'on_order') AS d_order
-            FROM audit_pending_events e JOIN movements mv ON mv.event_id = e.event_id
-            WHERE e.xact = x GROUP BY mv.unit_id) s ON s.unit_id = u.unit_id
-        LEFT JOIN LATERAL (
-            SELECT coalesce(sum(v.on_hand), 0) AS hand, coalesce(sum(v.on_order), 0) AS ord
-            FROM items v WHERE i.use_variant_inventory AND v.parent_id = i.id) sums ON true
-        WHERE u.xact = x AND CASE
-            WHEN i.use_variant_inventory THEN (i.on_hand, i.on_order) IS DISTINCT FROM (sums.hand, sums.ord)
-            ELSE i.on_hand - u.old_hand <> coalesce(s.d_hand, 0)
-                 OR i.on_order - u.old_order <> coalesce(s.d_order, 0) END
-        LIMIT 1;
-        IF FOUND THEN
+        EXECUTE $q$
+            SELECT i.id, coalesce(i.item_number, '#' || i.item_id::text) AS label, u.old_hand, i.on_hand,
+                   u.old_order, i.on_order, i.use_variant_inventory AS uvi
+            FROM audit_pending_units u
+            JOIN items i ON i.id = u.unit_id
+            LEFT JOIN (
+                SELECT mv.unit_id, sum(mv.delta) FILTER (WHERE mv.quantity = 'on_hand') AS d_hand,
+                       sum(mv.delta) FILTER (WHERE mv.quantity = 'on_order') AS d_order
+                FROM movements mv WHERE mv.event_id = ANY ($2) GROUP BY mv.unit_id) s ON s.unit_id = u.unit_id
+            LEFT JOIN LATERAL (
+                SELECT coalesce(sum(v.on_hand), 0) AS hand, coalesce(sum(v.on_order), 0) AS ord
+                FROM items v WHERE i.use_variant_inventory AND v.parent_id = i.id) sums ON true
+            WHERE u.xact = $1 AND CASE
+                WHEN i.use_variant_inventory THEN (i.on_hand, i.on_order) IS DISTINCT FROM (sums.hand, sums.ord)
+                ELSE i.on_hand - u.old_hand <> coalesce(s.d_hand, 0)
+                     OR i.on_order - u.old_order <> coalesce(s.d_order, 0) END
+            LIMIT 1 $q$ INTO bad USING x, evs;
+        IF bad.id IS NOT NULL THEN
             IF bad.uvi THEN
                 RAISE EXCEPTION 'refused: % uses variant inventory; its counts must be its variants'' sums',
                     bad.label USING ERRCODE = 'integrity_constraint_violation';
@@ -181,19 +188,20 @@ FUNCTIONS = (
             END IF;
         END IF;
         -- Each changed status has a status change here, and the last one names the status the unit has.
-        SELECT coalesce(i.item_number, '#' || i.item_id::text, 'item id ' || coalesce(u.unit_id, s.unit_id)) AS label,
-               st.name AS status, s.to_status INTO bad
-        FROM (SELECT * FROM audit_pending_units WHERE xact = x) u
-        FULL JOIN (
-            SELECT DISTINCT ON (sc.unit_id) sc.unit_id, sc.to_status
-            FROM audit_pending_events e JOIN status_changes sc ON sc.event_id = e.event_id
-            WHERE e.xact = x ORDER BY sc.unit_id, sc.id DESC) s ON s.unit_id = u.unit_id
-        LEFT JOIN items i ON i.id = coalesce(u.unit_id, s.unit_id)
-        LEFT JOIN statuses st ON st.id = i.status_id
-        WHERE u.unit_id IS NULL
-           OR ((i.status_id <> u.old_status OR s.unit_id IS NOT NULL) AND s.to_status IS DISTINCT FROM st.name)
-        LIMIT 1;
-        IF FOUND THEN
+        EXECUTE $q$
+            SELECT coalesce(i.item_number, '#' || i.item_id::text, 'item id ' || coalesce(u.unit_id, s.unit_id))
+                   AS label, st.name AS status, s.to_status
+            FROM (SELECT * FROM audit_pending_units WHERE xact = $1) u
+            FULL JOIN (
+                SELECT DISTINCT ON (sc.unit_id) sc.unit_id, sc.to_status
+                FROM status_changes sc WHERE sc.event_id = ANY ($2) ORDER BY sc.unit_id, sc.id DESC
+            ) s ON s.unit_id = u.unit_id
+            LEFT JOIN items i ON i.id = coalesce(u.unit_id, s.unit_id)
+            LEFT JOIN statuses st ON st.id = i.status_id
+            WHERE u.unit_id IS NULL
+               OR ((i.status_id <> u.old_status OR s.unit_id IS NOT NULL) AND s.to_status IS DISTINCT FROM st.name)
+            LIMIT 1 $q$ INTO bad USING x, evs;
+        IF bad.label IS NOT NULL THEN
             RAISE EXCEPTION 'refused: the status of % is % but the history of this change says %',
                 bad.label, coalesce(bad.status, '?'), coalesce(bad.to_status, 'nothing')
                 USING ERRCODE = 'integrity_constraint_violation';
