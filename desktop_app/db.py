@@ -88,7 +88,7 @@ class Database:
             read_only is None and self.is_sqlite and _sqlite_read_only(self.url)
         )
         self.engine = self._build_engine()
-        self.who = current_user()
+        self._who: str | None = None
         # Transactions retried after a lost race (a serialization failure, a deadlock, a busy database).
         self.retries = 0
         if migrate:
@@ -111,6 +111,16 @@ class Database:
             event.listen(engine, "begin", _sqlite_on_begin)
             return engine
         return create_engine(self.url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+
+    @property
+    def who(self) -> str:
+        """Who the history names: the database role on a server (what it enforces), the login on a file."""
+        if self._who is None:
+            if self.is_sqlite:
+                self._who = current_user()
+            else:
+                self._who = self.read(lambda conn: conn.execute(text("SELECT current_user")).scalar_one())
+        return self._who
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,8 +1,13 @@
 """Who may do what on a shared PostgreSQL database, enforced by the server's own GRANTs.
 
-Owners change everything. Staff change stock, items and orders (and the history those write) but not store
-settings or statuses: the server refuses, whatever a client tries. The editor reads the connected role's
-privileges to grey out what it may not do, with a tooltip saying why.
+Owners change everything but the history. Staff change stock, items and orders (and add the history those
+write) but not store settings or statuses: the server refuses, whatever a client tries. The editor reads the
+connected role's privileges to grey out what it may not do, with a tooltip saying why.
+
+The history (events, movements, status changes) is append-only for both roles: INSERT only, never UPDATE,
+DELETE or TRUNCATE; migration 0004's triggers refuse those for anyone but the tables' owner too, stamp each
+event with the database role, and check at commit that every changed count and status has its history.
+No role may change an item's id (the commit check follows items by id).
 """
 
 from __future__ import annotations
@@ -15,9 +20,12 @@ from sqlalchemy import text
 from desktop_app.db import Database
 from desktop_app.errors import InventoryError
 
-# Tables staff write; everything else is read-only for them.
-STAFF_WRITES = ("items", "orders", "order_lines", "events", "movements", "status_changes", "field_changes")
-ALL_TABLES = (*STAFF_WRITES, "stores", "statuses", "alembic_version")
+# Append-only for both roles: INSERT, never UPDATE/DELETE/TRUNCATE.
+HISTORY = ("events", "movements", "status_changes", "field_changes")
+# Tables staff change (items by every column but its id); everything else is read-only for them.
+STAFF_WRITES = ("items", "orders", "order_lines")
+OWNER_WRITES = (*STAFF_WRITES, "stores", "statuses", "alembic_version")
+ALL_TABLES = (*OWNER_WRITES, *HISTORY)
 
 
 @dataclass(frozen=True)
@@ -78,9 +86,21 @@ def create_roles(
             conn.exec_driver_sql(f"REVOKE ALL ON {', '.join(ALL_TABLES)} FROM {name}")
             conn.exec_driver_sql(f"GRANT SELECT ON {', '.join(ALL_TABLES)} TO {name}")
             conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {name}")
-        conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(ALL_TABLES)} TO {owner}")
-        conn.exec_driver_sql(f"GRANT INSERT, UPDATE ON {', '.join(STAFF_WRITES)} TO {staff}")
-        conn.exec_driver_sql(f"GRANT DELETE ON orders, order_lines TO {staff}")
+        item_columns = ", ".join(
+            conn.execute(
+                text(
+                    "SELECT quote_ident(column_name) FROM information_schema.columns WHERE table_name = 'items' "
+                    "AND table_schema = current_schema() AND column_name <> 'id' ORDER BY ordinal_position"
+                )
+            ).scalars()
+        )
+        others = [t for t in OWNER_WRITES if t != "items"]
+        conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(others)} TO {owner}")
+        conn.exec_driver_sql(f"GRANT INSERT, DELETE, UPDATE ({item_columns}) ON items TO {owner}")
+        conn.exec_driver_sql(f"GRANT INSERT ON {', '.join(HISTORY)} TO {owner}, {staff}")
+        conn.exec_driver_sql(f"GRANT INSERT ON items, orders, order_lines TO {staff}")
+        conn.exec_driver_sql(f"GRANT UPDATE ({item_columns}) ON items TO {staff}")
+        conn.exec_driver_sql(f"GRANT UPDATE, DELETE ON orders, order_lines TO {staff}")
         return passwords
 
     try:
