@@ -24,7 +24,7 @@ pytestmark = [
     pytest.mark.skipif(not PG_URL, reason="roles live on the PostgreSQL server (INVENTORY_EDITOR_TEST_PG)"),
 ]
 
-HISTORY = ("movements", "status_changes", "events")
+HISTORY = ("movements", "status_changes", "field_changes", "events")
 
 
 @pytest.fixture

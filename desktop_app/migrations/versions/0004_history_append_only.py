@@ -218,8 +218,9 @@ TRIGGERS = (
         statement
         for table in HISTORY_TABLES
         for statement in (
+            # Per statement: an UPDATE or DELETE is refused even when it would touch no row.
             f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
-                FOR EACH ROW EXECUTE FUNCTION audit_forbid_rewrite()""",
+                FOR EACH STATEMENT EXECUTE FUNCTION audit_forbid_rewrite()""",
             f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
                 FOR EACH STATEMENT EXECUTE FUNCTION audit_forbid_rewrite()""",
         )
