@@ -112,78 +112,32 @@ def _entries(
         moves, changes, edits = moves.limit(limit), changes.limit(limit), edits.limit(limit)
     out: list[tuple] = []
     for r in conn.execute(moves):
-        out.append(
-            (
-                (r.event_id, 0, r.id),
-                HistoryEntry(
-                    kind="movement",
-                    item_number=r.label,
-                    quantity=r.quantity,
-                    delta=r.delta,
-                    after=r.after,
-                    from_status=None,
-                    to_status=None,
-                    rule=None,
-                    cause=r.cause,
-                    store=r.store,
-                    order=r.order_id,
-                    batch=r.event_id,
-                    who=r.who,
-                    at=r.at,
-                    note=r.note,
-                ),
-            )
-        )
+        out.append(_entry(r, 0, kind="movement", quantity=r.quantity, delta=r.delta, after=r.after))
     for r in conn.execute(changes):
-        out.append(
-            (
-                (r.event_id, 1, r.id),
-                HistoryEntry(
-                    kind="status",
-                    item_number=r.label,
-                    quantity=None,
-                    delta=None,
-                    after=None,
-                    from_status=r.from_status,
-                    to_status=r.to_status,
-                    rule=r.rule,
-                    cause=r.cause,
-                    store=r.store,
-                    order=r.order_id,
-                    batch=r.event_id,
-                    who=r.who,
-                    at=r.at,
-                    note=r.note,
-                ),
-            )
-        )
+        out.append(_entry(r, 1, kind="status", from_status=r.from_status, to_status=r.to_status, rule=r.rule))
     for r in conn.execute(edits):
-        out.append(
-            (
-                (r.event_id, 2, r.id),
-                HistoryEntry(
-                    kind="field",
-                    item_number=r.label,
-                    quantity=None,
-                    delta=None,
-                    after=None,
-                    from_status=r.old_value,
-                    to_status=r.new_value,
-                    rule=None,
-                    cause=r.cause,
-                    store=r.store,
-                    order=r.order_id,
-                    batch=r.event_id,
-                    who=r.who,
-                    at=r.at,
-                    note=r.note,
-                    field=r.field,
-                ),
-            )
-        )
+        out.append(_entry(r, 2, kind="field", from_status=r.old_value, to_status=r.new_value, field=r.field))
     out.sort(key=lambda pair: pair[0])
     entries = [entry for _, entry in out]
     return entries[-limit:] if limit else entries
+
+
+def _entry(r, rank: int, **specific) -> tuple[tuple[int, int, int], HistoryEntry]:
+    """One history row with its sort key: by event, then movements, status changes and field changes."""
+    values = dict(quantity=None, delta=None, after=None, from_status=None, to_status=None, rule=None)
+    values.update(specific)
+    entry = HistoryEntry(
+        item_number=r.label,
+        cause=r.cause,
+        store=r.store,
+        order=r.order_id,
+        batch=r.event_id,
+        who=r.who,
+        at=r.at,
+        note=r.note,
+        **values,
+    )
+    return (r.event_id, rank, r.id), entry
 
 
 def list_batches(conn: Connection, *, limit: int = 200) -> list[dict]:
