@@ -261,9 +261,11 @@ class Inventory:
             store_id = settings.get_store_row(conn, store).id if store else None
             ledger = Ledger(conn, cause="adjust", who=self.who, store_id=store_id, note=note)
             problems = []
+            seen: dict[int, object] = {}  # a unit named twice is changed on top of its first change
             for n, (ref, delta) in enumerate(deltas, start=1):
                 try:
                     unit = self._unit(conn, ref)
+                    unit = seen.setdefault(unit.id, unit)
                     if unit.use_variant_inventory:
                         raise InventoryError(
                             f"{unit.label} uses variant inventory; adjust one of its variants"

@@ -202,3 +202,13 @@ def test_revert_gives_item_numbers_passed_between_items_back(shop, tmp_path):
     assert (shop.item("#1").item_number, shop.item("#2").item_number) == ("NEWER", "OLD")
     shop.revert_batch(batch)
     assert (shop.item("#1").item_number, shop.item("#2").item_number) == ("OLD", "X")
+
+
+def test_a_unit_adjusted_twice_in_one_batch_has_history_that_adds_up(inventory):
+    # Found by the PostgreSQL history check: "A=+3 A=-1" left on hand right (4) but wrote "-1 = 1".
+    inventory.add_product("A", on_hand=2)
+    inventory.adjust([("A", +3), ("A", -1)])
+    moves = [(h.delta, h.after) for h in inventory.history("A") if h.kind == "movement"]
+    assert moves == [(2, 2), (3, 5), (-1, 4)]
+    assert inventory.item("A").on_hand == 4
+    assert history_mismatches(inventory.db) == []
