@@ -48,7 +48,7 @@ BOOKKEEPING = (
         xact xid8 NOT NULL, event_id integer NOT NULL, PRIMARY KEY (xact, event_id))""",
     """CREATE UNLOGGED TABLE audit_pending_units (
         xact xid8 NOT NULL, unit_id integer NOT NULL, old_hand integer NOT NULL, old_order integer NOT NULL,
-        old_status integer NOT NULL, PRIMARY KEY (xact, unit_id))""",
+        old_status integer NOT NULL, created boolean NOT NULL DEFAULT false, PRIMARY KEY (xact, unit_id))""",
     "REVOKE ALL ON audit_pending_xacts, audit_pending_events, audit_pending_units FROM PUBLIC",
 )
 
@@ -95,9 +95,10 @@ FUNCTIONS = (
     """CREATE FUNCTION audit_note_inserted_units() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = {schema}, pg_temp AS $$
     BEGIN
-        INSERT INTO audit_pending_units (xact, unit_id, old_hand, old_order, old_status)
-        SELECT pg_current_xact_id(), n.id, 0, 0, n.status_id FROM audit_new n
-        WHERE n.on_hand <> 0 OR n.on_order <> 0
+        -- Every new item is noted: its counts must be explained like any change, but the status it ends the
+        -- transaction with is still its creation's (a product created with its variants settles on theirs).
+        INSERT INTO audit_pending_units (xact, unit_id, old_hand, old_order, old_status, created)
+        SELECT pg_current_xact_id(), n.id, 0, 0, n.status_id, true FROM audit_new n
         ON CONFLICT DO NOTHING;
         IF FOUND THEN
             INSERT INTO audit_pending_xacts (xact) VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
@@ -199,7 +200,8 @@ FUNCTIONS = (
             LEFT JOIN items i ON i.id = coalesce(u.unit_id, s.unit_id)
             LEFT JOIN statuses st ON st.id = i.status_id
             WHERE u.unit_id IS NULL
-               OR ((i.status_id <> u.old_status OR s.unit_id IS NOT NULL) AND s.to_status IS DISTINCT FROM st.name)
+               OR (NOT u.created AND (i.status_id <> u.old_status OR s.unit_id IS NOT NULL)
+                   AND s.to_status IS DISTINCT FROM st.name)
             LIMIT 1 $q$ INTO bad USING x, evs;
         IF bad.label IS NOT NULL THEN
             RAISE EXCEPTION 'refused: the status of % is % but the history of this change says %',
