@@ -24,10 +24,16 @@ PRODUCT_FIELDS = (
     "on_hand",
     "on_order",
     "low_stock_qty",
+    "barcode",
+    "reorder_to",
     *FOLLOWED_FIELDS,
 )
-VARIANT_FIELDS = ("item_number", "item_id", "status", "on_hand", "on_order", "low_stock_qty", "options")
-NON_NEGATIVE = ("on_order", "min_qty", "max_qty", "low_stock_qty")
+VARIANT_FIELDS = (
+    "item_number", "item_id", "status", "on_hand", "on_order", "low_stock_qty", "options", "barcode", "reorder_to"
+)
+NON_NEGATIVE = ("on_order", "min_qty", "max_qty", "low_stock_qty", "reorder_to")
+# Optional texts: empty means none (a barcode or supplier is cleared, not stored as "").
+OPTIONAL_TEXT = ("barcode", "supplier")
 
 
 ITEM_ID_FORM = re.compile(r"#([0-9]{1,10})")
@@ -109,6 +115,9 @@ def _item(row, status_names: dict[int, str], parent: str | None = None, variants
         options=row.options,
         version=row.version,
         variants=tuple(variants),
+        barcode=row.barcode,
+        supplier=row.supplier,
+        reorder_to=row.reorder_to,
     )
 
 
@@ -193,6 +202,9 @@ def add_product(conn: Connection, ledger: Ledger, item_number: str | None, **fie
         "eta_date": fields.pop("eta_date", None),
         "low_stock_qty": fields.pop("low_stock_qty", None) or 0,
         "low_stock_warning": bool(fields.pop("low_stock_warning", False)),
+        "barcode": _optional_text(fields.pop("barcode", None)),
+        "supplier": _optional_text(fields.pop("supplier", None)),
+        "reorder_to": fields.pop("reorder_to", None) or 0,
     }
     if fields:
         raise TypeError(f"unknown product fields: {sorted(fields)}")
@@ -235,7 +247,7 @@ def edit_item(
             f"{unit.label} was changed by someone else after you opened it (version {expected_version}, "
             f"now {unit.version}); reload it and choose which values to keep",
         )
-    changes = {k: v for k, v in changes.items() if v is not None or k == "eta_date"}
+    changes = {k: v for k, v in changes.items() if v is not None or k in ("eta_date", *OPTIONAL_TEXT)}
     allowed = VARIANT_FIELDS if unit.parent_id is not None else PRODUCT_FIELDS
     refused = [k for k in changes if k not in allowed]
     if refused:
@@ -248,6 +260,9 @@ def edit_item(
     plain = {k: v for k, v in changes.items() if k not in ("status", *COUNT_FIELDS)}
     if "name" in plain:
         plain["name"] = (plain["name"] or "").strip()
+    for key in OPTIONAL_TEXT:
+        if key in plain:
+            plain[key] = _optional_text(plain[key])
     if "options" in plain:
         plain["options"] = format_options(parse_options(plain["options"]))
     if "item_number" in plain:
@@ -296,6 +311,8 @@ def add_variant(
     on_order: int | None = None,
     low_stock_qty: int | None = None,
     item_id: int | None = None,
+    barcode: str | None = None,
+    reorder_to: int | None = None,
 ) -> Unit:
     """Add a variant; the first one switches the product to variant inventory."""
     product = get_unit(conn, product_ref)
@@ -323,7 +340,17 @@ def add_variant(
         if {(n.lower(), v.lower()) for n, v in parse_options(existing)} == wanted:
             raise InventoryError(f"{product.label} already has a variant {options_text}")
     _check_unique(conn, -1, item_number=item_number, storefront_id=item_id)
-    check_values({"item_number": item_number, "on_order": on_order, "low_stock_qty": low_stock_qty}, {})
+    barcode = _optional_text(barcode)
+    check_values(
+        {
+            "item_number": item_number,
+            "on_order": on_order,
+            "low_stock_qty": low_stock_qty,
+            "reorder_to": reorder_to,
+            "barcode": barcode,
+        },
+        {},
+    )
     prow = conn.execute(select(items).where(items.c.id == product.id)).one()
     if not product.use_variant_inventory:
         conn.execute(
@@ -350,6 +377,8 @@ def add_variant(
             on_order=on_order or 0,
             committed=0,
             low_stock_qty=low_stock_qty or 0,
+            barcode=barcode,
+            reorder_to=reorder_to or 0,
             use_variant_inventory=False,
             version=1,
             **{f: getattr(prow, f) for f in FOLLOWED_FIELDS},
@@ -358,6 +387,11 @@ def add_variant(
     unit = lock_units(conn, items.c.id == new_id)[new_id]
     ledger.created(unit)
     return unit
+
+
+def _optional_text(value: str | None) -> str | None:
+    """A barcode or supplier as stored: trimmed, and none rather than empty."""
+    return (value or "").strip() or None
 
 
 def count_items(conn: Connection) -> int:

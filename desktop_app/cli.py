@@ -123,7 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     vadd.add_argument("--on-hand")
     vadd.add_argument("--on-order")
     vadd.add_argument("--status")
-    vadd.add_argument("--low-stock-qty")
+    vadd.add_argument("--low-stock-qty", "--low-stock", dest="low_stock_qty", metavar="N")
+    vadd.add_argument("--barcode", metavar="CODE")
+    vadd.add_argument("--reorder-to", metavar="N")
 
     stock = commands.add_parser("stock", help="stock adjustments").add_subparsers(
         dest="action", metavar="ACTION", required=True
@@ -180,8 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _item_options(p: argparse.ArgumentParser) -> None:
-    for name in ("on-hand", "on-order", "min-qty", "max-qty", "multiple-qty", "low-stock-qty", "item-id"):
+    for name in ("on-hand", "on-order", "min-qty", "max-qty", "multiple-qty", "item-id", "reorder-to"):
         p.add_argument(f"--{name}", metavar="N")
+    p.add_argument("--low-stock", "--low-stock-qty", dest="low_stock_qty", metavar="N")
+    p.add_argument("--barcode", metavar="CODE|none")
+    p.add_argument("--supplier", metavar="NAME|none")
     p.add_argument("--status")
     p.add_argument("--eta", metavar="YYYY-MM-DD|none")
     for flag in ("discontinued", "non-inventory", "low-stock-warning"):
@@ -236,7 +241,8 @@ def _item_fields(args: argparse.Namespace) -> dict:
         "min_qty": _int(args.min_qty, "--min-qty"),
         "max_qty": _int(args.max_qty, "--max-qty"),
         "multiple_qty": _int(args.multiple_qty, "--multiple-qty"),
-        "low_stock_qty": _int(args.low_stock_qty, "--low-stock-qty"),
+        "low_stock_qty": _int(args.low_stock_qty, "--low-stock"),
+        "reorder_to": _int(args.reorder_to, "--reorder-to"),
         "item_id": _int(args.item_id, "--item-id"),
         "status": args.status,
         "discontinued": args.discontinued,
@@ -247,6 +253,10 @@ def _item_fields(args: argparse.Namespace) -> dict:
     fields = {k: v for k, v in fields.items() if v is not None}
     if args.eta is not None:
         fields["eta_date"] = eta_from_text(args.eta)
+    for key in ("barcode", "supplier"):  # "none" (or empty) clears
+        text = getattr(args, key)
+        if text is not None:
+            fields[key] = None if text.strip().lower() in ("", "none") else text
     return fields
 
 
@@ -318,7 +328,9 @@ def run_command(args: argparse.Namespace) -> object:
             on_hand=_count(args.on_hand, "--on-hand"),
             on_order=_count(args.on_order, "--on-order"),
             status=args.status,
-            low_stock_qty=_int(args.low_stock_qty, "--low-stock-qty"),
+            low_stock_qty=_int(args.low_stock_qty, "--low-stock"),
+            barcode=args.barcode,
+            reorder_to=_int(args.reorder_to, "--reorder-to"),
         ).as_json()
     if command == "stock":
         result = inventory.adjust(_pairs(args.changes, signed=True), store=args.store, note=args.note)

@@ -59,6 +59,9 @@ FIELD_TYPES: dict[str, type] = {
     "multiple_qty": int,
     "eta_date": dt.date,
     "low_stock_qty": int,
+    "barcode": str,
+    "supplier": str,
+    "reorder_to": int,
     "low_stock_warning": bool,
 }
 

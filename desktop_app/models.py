@@ -21,6 +21,9 @@ FIELD_TITLES = {
     "eta_date": "ETA",
     "low_stock_qty": "Low stock",
     "low_stock_warning": "Low-stock warning",
+    "barcode": "Barcode",
+    "supplier": "Supplier",
+    "reorder_to": "Reorder to",
 }
 
 
@@ -79,6 +82,9 @@ class Item:
     options: str | None = None
     version: int = 1
     variants: tuple[Item, ...] = field(default=())
+    barcode: str | None = None
+    supplier: str | None = None
+    reorder_to: int = 0
 
     @property
     def available(self) -> int:
@@ -125,6 +131,9 @@ class Item:
             "eta_date": self.eta_date.isoformat() if self.eta_date else None,
             "low_stock_qty": self.low_stock_qty,
             "low_stock_warning": self.low_stock_warning,
+            "barcode": self.barcode,
+            "supplier": self.supplier,
+            "reorder_to": self.reorder_to,
             "use_variant_inventory": self.use_variant_inventory,
             "parent": self.parent,
             "options": self.options,

@@ -46,6 +46,7 @@ FOLLOWED_FIELDS = (
     "multiple_qty",
     "eta_date",
     "low_stock_warning",
+    "supplier",
 )
 
 REMOVE_WHEN = ("ordered", "paid", "shipped")
@@ -103,6 +104,9 @@ items = Table(
     Column("low_stock_warning", Boolean, nullable=False, default=False),
     Column("use_variant_inventory", Boolean, nullable=False, default=False),
     Column("version", Integer, nullable=False, default=1),
+    Column("barcode", String(200), index=True),  # not unique: real exports repeat a GTIN (SPEC 7)
+    Column("supplier", String(200)),
+    Column("reorder_to", Integer, nullable=False, default=0, server_default="0"),
     CheckConstraint("min_qty >= 0 AND max_qty >= 0 AND multiple_qty >= 1", name="order_limits"),
 )
 # The views filter by scope and sort by a column: partial indexes per scope (migration 0002), so that a

@@ -100,6 +100,7 @@ TEXT_LIMITS = {
     "name": ("a name", NAME_MAX, True),
     "status": ("a status name", 100, False),  # the statuses table's name column
     "options": ("option values", 500, False),  # the items table's options column
+    "supplier": ("a supplier name", 200, False),  # the items table's supplier column
 }
 OTHER_TEXT = ("a text", TEXT_MAX, True)
 

@@ -648,6 +648,8 @@ class _Import:
             "on_order": values.get("on_order", 0),
             "committed": 0,
             "low_stock_qty": values.get("low_stock_qty", 0),
+            "barcode": None,
+            "reorder_to": 0,
             "use_variant_inventory": False,
             "version": 1,
         }
@@ -659,6 +661,7 @@ class _Import:
             "multiple_qty": 1,
             "eta_date": None,
             "low_stock_warning": False,
+            "supplier": None,
         }
         if parent:
             for name in FOLLOWED_FIELDS:
