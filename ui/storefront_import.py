@@ -42,6 +42,10 @@ def _fill(table: QTableWidget, rows: list[list], limit: int = 5000) -> None:
     table.resizeColumnsToContents()
 
 
+def _count(n: int, what: str) -> str:
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
+
+
 class OrdersFlow:
     """Adds the orders pages to the import wizard and routes to them when the file is an orders export."""
 
@@ -305,14 +309,14 @@ class OrdersRunPage(QWizardPage):
             f"<b>{summary.orders:,} orders</b> in {summary.line_items:,} line items, {new:,} new. {head}: "
             f"{summary.placed:,} placed, {summary.paid:,} paid, {summary.shipped:,} shipped, "
             f"{summary.cancelled:,} cancelled; {summary.unchanged:,} unchanged. "
-            f"{len(summary.skipped_lines):,} skipped lines, {len(summary.oversold):,} oversold, "
-            f"{len(summary.status_changes):,} status changes."
+            f"{_count(len(summary.skipped_lines), 'skipped line')}, {len(summary.oversold):,} oversold, "
+            f"{_count(len(summary.status_changes), 'status change')} (for {summary.store})."
         )
         if summary.not_cancelled:
             text += f"<br>Cancelled on the storefront after shipping, left shipped: {', '.join(summary.not_cancelled)}."
         if blocked:
             text += "<br>" + ERROR.format(
-                f"{len(summary.invalid_orders):,} invalid orders: fix them, or go back and choose to skip invalid "
+                f"{_count(len(summary.invalid_orders), 'invalid order')}: fix them, or go back and choose to skip invalid "
                 "orders. Nothing is written while any order is invalid."
             )
         elif not self.dry_run and summary.written:
