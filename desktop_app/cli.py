@@ -160,6 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
     olist = sub(order, "list", "list orders")
     olist.add_argument("--store")
 
+    from desktop_app import cli_storefront
+
+    cli_storefront.add_commands(commands, common)
+
     hist = sub(commands, "history", "movements and status changes of an item, oldest first")
     hist.add_argument("item")
 
@@ -367,6 +371,10 @@ def run_command(args: argparse.Namespace) -> object:
         return inventory.order(order_id).as_json()
     if command == "history":
         return [h.as_json() for h in inventory.history(args.item)]
+    if command == "orders":
+        from desktop_app import cli_storefront
+
+        return cli_storefront.run(inventory, args)
     if command == "batch":
         if action == "list":
             return [{**b, "at": b["at"].isoformat() if b["at"] else None} for b in inventory.batches()]
@@ -396,9 +404,9 @@ def run_command(args: argparse.Namespace) -> object:
 # -- output --------------------------------------------------------------------------------------
 def _text(args: argparse.Namespace, result: object) -> str:
     """A readable rendering of a command's result."""
-    from desktop_app import cli_text
+    from desktop_app import cli_storefront, cli_text
 
-    return cli_text.render(args, result)
+    return cli_storefront.render(result) if args.command == "orders" else cli_text.render(args, result)
 
 
 EXIT_BROKEN_PIPE = 141  # what a Unix tool killed by SIGPIPE reports: `cmd | head -1` ends quietly

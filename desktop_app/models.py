@@ -166,6 +166,8 @@ class Order:
     paid: bool
     placed_at: dt.datetime
     lines: tuple[OrderLine, ...]
+    name: str | None = None  # the storefront's order name (#1001) of an imported order
+    source: str | None = None  # where it came from: "storefront", or None when placed in the editor
 
     @property
     def is_open(self) -> bool:
@@ -179,6 +181,8 @@ class Order:
             "paid": self.paid,
             "placed_at": self.placed_at.isoformat() if self.placed_at else None,
             "lines": [line.as_json() for line in self.lines],
+            "name": self.name,
+            "source": self.source,
         }
 
 

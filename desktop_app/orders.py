@@ -116,8 +116,20 @@ def _put_back(ledger: Ledger, unit: Unit, line: _Line, amount: int) -> None:
         ledger.change(unit, on_hand=unit.on_hand + amount)
 
 
-def place_order(conn: Connection, who: str, store_name: str, wanted: Sequence[tuple[str, int]]) -> int:
-    """Place an order; refused as a whole (naming each bad line and why) if any line is not acceptable."""
+def place_order(
+    conn: Connection,
+    who: str,
+    store_name: str,
+    wanted: Sequence[tuple[str, int]],
+    *,
+    accepted: bool = False,
+) -> int:
+    """Place an order; refused as a whole (naming each bad line and why) if any line is not acceptable.
+
+    ``accepted``: the storefront already accepted the order (SPEC section 9), so the placement refusals of
+    section 3 (unavailable status, order limits, available to sell) do not apply; a line still needs a unit
+    that exists and is not sold by variant, and a quantity of at least 1.
+    """
     store = get_store_row(conn, store_name)
     if not wanted:
         raise InventoryError("An order needs at least one line (ITEM=QTY)")
@@ -143,6 +155,9 @@ def place_order(conn: Connection, who: str, store_name: str, wanted: Sequence[tu
             problems.append(f"{where}: {unit.label} is sold by variant; order one of its variants")
             continue
         status = statuses_by_id[unit.status_id]
+        if accepted:
+            totals[unit.id] += qty
+            continue
         if status.unavailable:
             problems.append(f"{where}: {unit.label} is {status.name} and cannot be ordered")
             continue
@@ -153,7 +168,7 @@ def place_order(conn: Connection, who: str, store_name: str, wanted: Sequence[tu
         if unit.multiple_qty > 1 and qty % unit.multiple_qty:
             problems.append(f"{where}: {unit.label} is sold in multiples of {unit.multiple_qty}")
         totals[unit.id] += qty
-    if store.track_inventory:
+    if store.track_inventory and not accepted:
         for unit in {u.id: u for u in units.values()}.values():
             ref = unit.label
             asked = totals.get(unit.id, 0)
@@ -369,6 +384,8 @@ def _order(conn: Connection, row) -> Order:
         state=row.state,
         paid=bool(row.paid),
         placed_at=row.placed_at,
+        name=row.name,
+        source=row.source,
         lines=tuple(
             OrderLine(
                 id=ln.id,

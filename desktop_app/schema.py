@@ -205,10 +205,16 @@ orders = Table(
     Column("paid", Boolean, nullable=False, default=False),
     Column("placed_at", DateTime(timezone=True), nullable=False),
     Column("who", String(100), nullable=False, default=""),
+    # The storefront's own name of an imported order (``#1001``, unique within its store) and where it came
+    # from (``storefront``); both empty for an order placed in the editor (migration 0009).
+    Column("name", String(100)),
+    Column("source", String(30)),
     CheckConstraint(
         "state IN ('placed', 'paid', 'shipped', 'returned', 'cancelled', 'deleted')", name="state"
     ),
 )
+
+Index("uq_orders_store_name", orders.c.store_id, orders.c.name, unique=True)
 
 order_lines = Table(
     "order_lines",

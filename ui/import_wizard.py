@@ -37,6 +37,7 @@ from desktop_app.csvio.importer import ImportRefused, ImportSummary, import_file
 from desktop_app.errors import InventoryError
 from ui import look
 from ui.state import AppState
+from ui.storefront_import import OrdersFlow
 from ui.widgets import fit_to_screen, read_only_table
 from ui.worker import Job, start
 
@@ -126,6 +127,8 @@ class FilePage(QWizardPage):
         elif not Path(path).is_file():
             self.detected.setText(f"<span style='color:#b3261e'>There is no file {path}</span>")
             self.ignored.clear()
+        elif self.w.orders_flow.recognise(path, self.detected, self.ignored):
+            self.layout_ok = True  # the storefront's orders export: its own pages (ui/storefront_import.py)
         else:
             try:
                 reader, layout = inspect_file(path)
@@ -441,6 +444,7 @@ class ImportWizard(QWizard):
         self.run_page = RunPage(self, dry_run=False)
         for page in (self.files, self.options, self.preview, self.run_page):
             self.addPage(page)
+        self.orders_flow = OrdersFlow(self)
         self.setButtonText(QWizard.WizardButton.NextButton, "&Next ›")
         self.setButtonText(QWizard.WizardButton.BackButton, "‹ &Back")
         self.setButtonText(QWizard.WizardButton.CommitButton, "&Import")
@@ -450,11 +454,16 @@ class ImportWizard(QWizard):
         if path:
             self.files.path.setText(path)
 
+    def nextId(self) -> int:
+        return self.orders_flow.next_id(self.currentId(), super().nextId())
+
     def reject(self) -> None:
         """Cancel/Escape: a running preview is dropped at once; a running import is cancelled and the
         wizard stays open to show that nothing was changed (or that the import had already finished)."""
         if self.run_page.running():
             self.run_page.cancel()
+            return
+        if self.orders_flow.reject():
             return
         self.preview.detach()
         super().reject()

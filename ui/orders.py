@@ -333,7 +333,7 @@ class OrdersDialog(QDialog):
         filters.addWidget(self.state_filter)
         filters.addStretch()
 
-        self.table = read_only_table(["Order", "Store", "State", "Paid", "Lines", "Placed"])
+        self.table = read_only_table(["Order", "Store", "State", "Paid", "Lines", "Placed", "Storefront order", "From"])
         self.table.setTabKeyNavigation(False)  # Tab leaves the list; it never walks to another order
         self.table.horizontalHeaderItem(5).setToolTip("Local time; hover over a time for its zone and UTC")
         self.table.itemSelectionChanged.connect(self._selected)
@@ -407,6 +407,8 @@ class OrdersDialog(QDialog):
                 "yes" if order.paid else "",
                 ", ".join(f"{ln.item_number} × {ln.quantity}" for ln in order.lines),
                 when_text(order.placed_at, "%Y-%m-%d %H:%M"),
+                order.name or "",  # the storefront's own name (#1001) of an imported order
+                "storefront export" if order.source == "storefront" else "editor",
             ]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
