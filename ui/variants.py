@@ -26,9 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.catalog import parse_options
 from desktop_app.errors import InventoryError
-from desktop_app.models import Item
+from desktop_app.models import Item, parse_options, unit_label
 from desktop_app.queries import UnitQuery
 from ui import commands, look
 from ui.item_model import VARIANT_COLUMNS, ItemTableModel
@@ -228,7 +227,7 @@ class VariantsDialog(QDialog):
         for number, options in wanted:
             try:
                 self.state.inventory.add_variant(
-                    self.product.item_number or f"#{self.product.item_id}", number, options
+                    unit_label(self.product.item_number, self.product.item_id), number, options
                 )
                 created += 1
             except InventoryError as exc:
