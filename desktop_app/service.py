@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from desktop_app import catalog, history, orders, queries, rules, service_files, settings
+from desktop_app.catalog import eta_from_text  # noqa: F401  (re-exported: the doors read dates with it)
 from desktop_app.db import Database, default_database_path, explain  # noqa: F401  (re-exported for the ui)
 from desktop_app.errors import InventoryError
 from desktop_app.ledger import Ledger, lock_unit_ids
