@@ -10,7 +10,13 @@ from sqlalchemy import Connection, and_, func, or_, select
 
 from desktop_app.errors import Conflict, InventoryError, NotFound
 from desktop_app.ledger import Ledger, Unit, lock_units
-from desktop_app.models import Item
+from desktop_app.models import (  # noqa: F401  (parse_options/format_options: this module's old names)
+    Item,
+    format_options,
+    min_above_max,
+    parse_options,
+    unit_label,
+)
 from desktop_app.schema import FOLLOWED_FIELDS, items, statuses
 from desktop_app.settings import get_status
 from desktop_app.values import CellError, check_field_text
@@ -63,31 +69,7 @@ def get_unit(conn: Connection, ref: str) -> Unit:
     return next(iter(found.values()))
 
 
-def item_label(item_number: str | None, item_id: int | None, name: str = "") -> str:
-    if item_number:
-        return item_number
-    return f"#{item_id}" if item_id is not None else name
-
-
-def parse_options(pairs: Sequence[str] | str | None) -> list[tuple[str, str]]:
-    """``["Size=L", "Color=Blue"]`` or ``"Size=L;Color=Blue"`` → ``[("Size", "L"), ("Color", "Blue")]``."""
-    if pairs is None:
-        return []
-    if isinstance(pairs, str):
-        pairs = [p for p in pairs.split(";") if p.strip()]
-    options: list[tuple[str, str]] = []
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip() or not value.strip():
-            raise InventoryError(f"Option '{pair}' is not of the form Name=Value (e.g. Size=L)")
-        if any(n.lower() == name.strip().lower() for n, _ in options):
-            raise InventoryError(f"Option '{name.strip()}' is given twice")
-        options.append((name.strip(), value.strip()))
-    return options
-
-
-def format_options(options: Sequence[tuple[str, str]]) -> str:
-    return ";".join(f"{n}={v}" for n, v in options)
+item_label = unit_label  # the one rule (desktop_app.models), under the name this module's callers use
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -158,7 +140,7 @@ def check_values(values: dict, merged: dict) -> None:
             raise InventoryError(f"{field} cannot be negative (got {values[field]})", details=[field])
     if "multiple_qty" in values and values["multiple_qty"] is not None and values["multiple_qty"] < 1:
         raise InventoryError("multiple_qty is at least 1 (1 = any quantity)", details=["multiple_qty"])
-    if merged.get("max_qty") and merged.get("min_qty", 0) > merged["max_qty"]:
+    if min_above_max(merged.get("min_qty", 0), merged.get("max_qty")):
         raise InventoryError(
             f"min_qty ({merged['min_qty']}) is above max_qty ({merged['max_qty']}); 0 means no maximum",
             details=["min_qty"],

@@ -5,18 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 
+from desktop_app.cli_args import actions, sub
 
-def add_commands(commands, common: argparse.ArgumentParser) -> None:
-    """Register ``orders import`` on the top-level subparsers (``common`` carries --json and --db)."""
-    group = commands.add_parser("orders", help="orders from the storefront").add_subparsers(
-        dest="action", metavar="ACTION", required=True
-    )
-    text = "import the storefront's orders export as order events (idempotent)"
-    imp = group.add_parser("import", parents=[common], help=text, description=text)
+
+def add_commands(commands) -> None:
+    """Register ``orders import`` on the top-level subparsers."""
+    group = actions(commands, "orders", "orders from the storefront", run)
+    imp = sub(group, "import", "import the storefront's orders export as order events (idempotent)")
     imp.add_argument("file")
     imp.add_argument("--store", required=True, help="the store the orders belong to")
     imp.add_argument("--dry-run", action="store_true", help="report everything, write nothing")
     imp.add_argument("--skip-invalid", action="store_true", help="import the valid orders, list the rest")
+    imp.set_defaults(render=render)
 
 
 def run(inventory, args: argparse.Namespace) -> dict:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from desktop_app.models import unit_label
+
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
@@ -57,7 +59,7 @@ def render(args: argparse.Namespace, result: object) -> str:
         return _table(
             [
                 [
-                    i["item_number"] or f"#{i['item_id']}",
+                    unit_label(i["item_number"], i["item_id"]),
                     i["name"][:40],
                     i["status"],
                     i["on_hand"],

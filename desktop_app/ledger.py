@@ -20,7 +20,7 @@ from sqlalchemy import Connection, bindparam, select
 
 from desktop_app import rules
 from desktop_app.errors import InventoryError
-from desktop_app.models import StatusChangeReport
+from desktop_app.models import StatusChangeReport, unit_label
 from desktop_app.schema import events, field_changes, items, movements, status_changes, statuses, stores
 from desktop_app.settings import _SEED_IDS as SEED_STATUS_IDS
 from desktop_app.settings import DEFAULT_STATUS_NAMES
@@ -114,9 +114,7 @@ class Unit:
 
     @property
     def label(self) -> str:
-        if self.item_number:
-            return self.item_number
-        return f"#{self.item_id}" if self.item_id is not None else self.name
+        return unit_label(self.item_number, self.item_id, self.name)
 
     @property
     def tracked(self) -> bool:

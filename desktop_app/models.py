@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from desktop_app.errors import InventoryError
 
 STATUS_FLAGS = ("unavailable", "back_order", "hidden", "show_quantity")
 # How windows and messages name the fields a field change (history) records.
@@ -25,6 +28,59 @@ FIELD_TITLES = {
     "supplier": "Supplier",
     "reorder_to": "Reorder to",
 }
+
+
+# -- the rules every door shares: how a unit is named, its order limits, its option text -----------------------
+def unit_label(item_number: str | None, item_id: int | None, name: str = "") -> str:
+    """How messages and windows name a unit: its item number, else its ItemID as ``#12``, else its name."""
+    if item_number:
+        return item_number
+    return f"#{item_id}" if item_id is not None else name
+
+
+def min_above_max(min_qty: int | None, max_qty: int | None) -> bool:
+    """The one order-limit check: a minimum above the maximum (a maximum of 0 means none)."""
+    return bool(max_qty) and (min_qty or 0) > max_qty
+
+
+def limits_problem(min_qty: int | None, max_qty: int | None) -> str | None:
+    """The import's and the grid's words for ``min_above_max``; None when the limits agree."""
+    if not min_above_max(min_qty, max_qty):
+        return None
+    return f"the minimum ({min_qty}) is above the maximum ({max_qty}); 0 = no maximum"
+
+
+def parse_options(pairs: Sequence[str] | str | None) -> list[tuple[str, str]]:
+    """``["Size=L", "Color=Blue"]`` or ``"Size=L;Color=Blue"`` → ``[("Size", "L"), ("Color", "Blue")]``."""
+    if pairs is None:
+        return []
+    if isinstance(pairs, str):
+        pairs = [p for p in pairs.split(";") if p.strip()]
+    options: list[tuple[str, str]] = []
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise InventoryError(f"Option '{pair}' is not of the form Name=Value (e.g. Size=L)")
+        if any(n.lower() == name.strip().lower() for n, _ in options):
+            raise InventoryError(f"Option '{name.strip()}' is given twice")
+        options.append((name.strip(), value.strip()))
+    return options
+
+
+def format_options(options: Sequence[tuple[str, str]]) -> str:
+    """Options as stored and written in files: ``Size=L;Color=Blue``."""
+    return ";".join(f"{n}={v}" for n, v in options)
+
+
+def options_text(stored: str | None) -> str:
+    """Stored options as a window shows them: ``Size: L, Color: Blue`` ('' for none)."""
+    return (stored or "").replace(";", ", ").replace("=", ": ")
+
+
+def options_label(name: str, stored: str | None) -> str:
+    """A variant's name with its options, ``Mug (Size: L)``; the name alone without options."""
+    options = options_text(stored)
+    return f"{name} ({options})" if options else name
 
 
 @dataclass(frozen=True)
@@ -106,11 +162,7 @@ class Item:
     @property
     def label(self) -> str:
         """How messages name the item: its item number, else its ItemID, else its name."""
-        if self.item_number:
-            return self.item_number
-        if self.item_id is not None:
-            return f"#{self.item_id}"
-        return self.name
+        return unit_label(self.item_number, self.item_id, self.name)
 
     def as_json(self) -> dict[str, Any]:
         out = {

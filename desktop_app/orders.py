@@ -17,7 +17,7 @@ from sqlalchemy import Connection, bindparam, select
 from desktop_app.catalog import item_where
 from desktop_app.errors import InventoryError, NotFound
 from desktop_app.ledger import Ledger, Unit, load_statuses, lock_unit_ids, lock_units
-from desktop_app.models import Order, OrderLine
+from desktop_app.models import Order, OrderLine, unit_label
 from desktop_app.schema import OPEN_ORDER_STATES, items, order_lines, orders, stores
 from desktop_app.settings import get_store_row
 
@@ -390,7 +390,7 @@ def _order(conn: Connection, row) -> Order:
             OrderLine(
                 id=ln.id,
                 unit_id=ln.unit_id,
-                item_number=ln.item_number or (f"#{ln.item_id}" if ln.item_id is not None else None),
+                item_number=unit_label(ln.item_number, ln.item_id) or None,
                 quantity=ln.quantity,
                 removed=ln.removed,
                 restored=ln.restored,

@@ -13,11 +13,25 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 
-from desktop_app import catalog, history, orders, queries, rules, settings
-from desktop_app.db import Database
+from desktop_app import catalog, history, orders, queries, rules, service_files, settings
+from desktop_app.catalog import eta_from_text  # noqa: F401  (re-exported: the doors read dates with it)
+from desktop_app.db import Database, default_database_path, explain  # noqa: F401  (re-exported for the ui)
 from desktop_app.errors import InventoryError
 from desktop_app.ledger import Ledger, lock_unit_ids
-from desktop_app.models import HistoryEntry, Item, Order, Status, StatusChangeReport, Store
+from desktop_app.models import HistoryEntry, Item, Order, Status, StatusChangeReport, Store, parse_options
+from desktop_app.service_files import (  # noqa: F401  (re-exported: the types the windows and the CLI name)
+    FORMAT_NAMES,
+    FORMATS,
+    FileInfo,
+    GridChange,
+    GridRefused,
+    GridRejection,
+    GridResult,
+    ImportCancelled,
+    ImportRefused,
+    ImportSummary,
+    check_cell,
+)
 from desktop_app.storefront import Storefront
 
 
@@ -239,7 +253,7 @@ class Inventory:
         def run(conn: Connection) -> Item:
             ledger = Ledger(conn, cause="manual", who=self.who, note="variant created")
             unit = catalog.add_variant(
-                conn, ledger, product, item_number, catalog.parse_options(options), **fields
+                conn, ledger, product, item_number, parse_options(options), **fields
             )
             ledger.flush()
             return catalog.get_item(conn, unit.id)
@@ -308,6 +322,59 @@ class Inventory:
         self, *, store: str | None = None, states: Sequence[str] | None = None, limit: int = 500
     ) -> list[Order]:
         return self.db.read(lambda c: orders.list_orders(c, store=store, states=states, limit=limit))
+
+    # -- files and grid batches (desktop_app.service_files) -----------------------------------------
+    def inspect_file(self, path: str | os.PathLike) -> FileInfo:
+        """A product file's format and columns, read from its header; the database is not touched."""
+        return service_files.inspect_file(path)
+
+    def import_file(
+        self,
+        path: str | os.PathLike,
+        *,
+        store: str | None = None,
+        dry_run: bool = False,
+        skip_invalid: bool = False,
+        update_only: bool = False,
+        progress: Callable[[float], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ImportSummary:
+        """Import (or with ``dry_run`` preview) a product file as one batch; refused: ``ImportRefused``."""
+        return service_files.import_file(
+            self.db,
+            path,
+            store=store,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            update_only=update_only,
+            progress=progress,
+            cancelled=cancelled,
+        )
+
+    def export_file(
+        self,
+        path: str | os.PathLike,
+        *,
+        format: str = service_files.STOREFRONT,
+        progress: Callable[[float], None] | None = None,
+    ) -> int:
+        """Write every product and variant to ``path`` (storefront or shopify format); returns the rows."""
+        return service_files.export_file(self.db, path, format=format, progress=progress)
+
+    def apply_grid(
+        self,
+        changes: Sequence[GridChange],
+        *,
+        store: str | None = None,
+        dry_run: bool = False,
+        note: str | None = None,
+    ) -> GridResult:
+        """Apply (or preview) grid edits as one batch; refused, changing nothing: ``GridRefused``."""
+        return service_files.apply_grid(self.db, changes, store=store, dry_run=dry_run, note=note)
+
+    def list_items(self, *, search: str | None = None, limit: int = 100) -> list[Item]:
+        """Products and variants whose item number or name contains ``search``, in item-number order."""
+        return self.db.read(lambda c: queries.list_items(c, queries.UnitQuery(search=search), limit=limit))
 
     # -- views (what the tables show, a window at a time) ---------------------------------------------------
     def view_count(self, query: queries.UnitQuery) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, func, select
 
 from desktop_app.errors import InventoryError, NotFound
-from desktop_app.models import STATUS_FLAGS, Status, Store
+from desktop_app.models import STATUS_FLAGS, Status, Store, unit_label
 from desktop_app.schema import REMOVE_WHEN, items, statuses, stores
 from desktop_app.values import TEXT_MAX, CellError, check_text
 
@@ -117,7 +117,7 @@ def status_users(conn: Connection, status_id: int) -> list[str]:
     ).scalar_one()
     if count:
         labels = [
-            r.item_number or (f"#{r.item_id}" if r.item_id is not None else r.name)
+            unit_label(r.item_number, r.item_id, r.name)
             for r in conn.execute(
                 select(items.c.item_number, items.c.item_id, items.c.name)
                 .where(items.c.status_id == status_id)

@@ -16,10 +16,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import URL
 
-from desktop_app.db import explain
 from desktop_app.errors import InventoryError
 from desktop_app.logs import mask_secrets
-from desktop_app.service import Inventory
+from desktop_app.service import Inventory, explain
 
 log = logging.getLogger(__name__)
 

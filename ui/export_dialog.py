@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.csvio.exporter import export_file
 from desktop_app.errors import InventoryError
 from ui.state import AppState
 from ui.worker import Job, start
@@ -74,10 +73,10 @@ class ExportDialog(QDialog):
             self.message.setText("Name a file to export to.")
             return
         fmt = "shopify" if self.shopify.isChecked() else "storefront"
-        db = self.state.inventory.db
+        inventory = self.state.inventory
         self.export_button.setEnabled(False)
         self.message.setText("Exporting…")
-        self.job = Job(lambda progress, _cancelled: export_file(db, path, format=fmt, progress=progress))
+        self.job = Job(lambda progress, _cancelled: inventory.export_file(path, format=fmt, progress=progress))
         self._path = path
         # Bound methods of this dialog (a GUI-thread object): the worker's signals arrive queued.
         self.job.progress.connect(self._progress)

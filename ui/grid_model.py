@@ -2,8 +2,8 @@
 
 Pending edits are kept by (item id, field) as the text the user typed or pasted, so they survive sorting,
 filtering and scrolling through a million rows. Each is checked with the import's own cell rules; an
-invalid one is marked with its reason and blocks applying. Applying turns them into rows for the import's
-code path (``apply_rows``): one batch, one transaction, the rules run only for a selected store.
+invalid one is marked with its reason and blocks applying. Applying hands them to ``Inventory.apply_grid``
+(the import's code path): one batch, one transaction, the rules run only for a selected store.
 """
 
 from __future__ import annotations
@@ -14,13 +14,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 
-from desktop_app.csvio import values as cv
-from desktop_app.csvio.formats import RowInput
-from desktop_app.csvio.importer import (  # the grid checks cells with the import's rules
-    INT_MAXIMUM,
-    INT_MINIMUM,
-)
+from desktop_app.models import limits_problem, options_label
 from desktop_app.queries import UnitQuery
+from desktop_app.service import GridChange, check_cell  # the grid checks cells with the import's rules
 from ui import look
 from ui.item_model import COLUMNS, F, ItemTableModel, row_label
 from ui.state import AppState
@@ -132,8 +128,7 @@ class InventoryGridModel(ItemTableModel):
             status = self.state.statuses.get(row[F["status_id"]])
             return status.name if status else ""
         if key == "name":
-            options = (row[F["options"]] or "").replace(";", ", ").replace("=", ": ")
-            return f"{row[F['name']]} ({options})" if options else row[F["name"]]
+            return options_label(row[F["name"]], row[F["options"]])
         if key == "item_number":
             return row_label(row)
         value = row[F[key]]
@@ -309,29 +304,16 @@ class InventoryGridModel(ItemTableModel):
         for key in ("min_qty", "max_qty"):
             text = values.get(key, self.current_text(row, key))
             limits[key] = int(text) if text.lstrip("-").isdigit() else 0
-        if limits["max_qty"] and limits["min_qty"] > limits["max_qty"]:
+        problem = limits_problem(limits["min_qty"], limits["max_qty"])
+        if problem:
             for key in ("min_qty", "max_qty"):
                 if (item_id, key) in self.pending:
-                    self.invalid[(item_id, key)] = (
-                        f"the minimum ({limits['min_qty']}) is above the maximum ({limits['max_qty']}); 0 = no maximum"
-                    )
+                    self.invalid[(item_id, key)] = problem
 
     def _check(self, key: str, text: str) -> str | None:
-        try:
-            if key in INT_MINIMUM:
-                cv.parse_int(text, minimum=INT_MINIMUM[key], maximum=INT_MAXIMUM.get(key))
-            elif key in BOOLS:
-                cv.parse_bool(text)
-            elif key == "eta_date":
-                if text:
-                    cv.parse_date(text)
-            elif key == "status" and self.state.status_by_name(text) is None:
-                return f"there is no status named '{text}' (add it in Product statuses)"
-            else:
-                cv.check_field_text(key, text)  # the import's length and character limits, as typed
-        except cv.CellError as exc:
-            return str(exc)
-        return None
+        if key == "status" and self.state.status_by_name(text) is None:
+            return f"there is no status named '{text}' (add it in Product statuses)"
+        return check_cell(key, text)
 
     def discard(self) -> None:
         if self.pending:
@@ -348,17 +330,15 @@ class InventoryGridModel(ItemTableModel):
         self.undo_stack.clear()
         self.pending_changed.emit()
 
-    def pending_rows(self) -> tuple[list[RowInput], dict[int, int]]:
-        """The pending edits as rows for ``apply_rows`` (with the version each row was loaded at)."""
-        by_item: dict[int, dict] = {}
+    def pending_changes(self) -> list[GridChange]:
+        """The pending edits, one change per unit, with the version each unit was loaded at."""
+        by_item: dict[int, dict[str, str]] = {}
         for (item_id, key), text in self.pending.items():
-            value = "none" if key == "eta_date" and text == "" else text
-            by_item.setdefault(item_id, {})[key] = (value, COLUMNS[key].title if key in COLUMNS else key)
-        rows, lines = [], {}
-        for line, (item_id, cells) in enumerate(sorted(by_item.items()), start=1):
-            rows.append(RowInput(line, cells, pk=item_id, version=self.loaded_version.get(item_id)))
-            lines[line] = item_id
-        return rows, lines
+            by_item.setdefault(item_id, {})[key] = text
+        return [
+            GridChange(item_id, values, self.loaded_version.get(item_id))
+            for item_id, values in sorted(by_item.items())
+        ]
 
     def label_of(self, item_id: int) -> str:
         row = self.row_cache.get(item_id)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from desktop_app.models import options_text, unit_label
 from desktop_app.queries import ROW_FIELDS, UnitQuery, disagrees
 from ui import look
 from ui.state import AppState
@@ -93,9 +94,7 @@ def is_low_stock(row: tuple) -> bool:
 
 
 def row_label(row: tuple) -> str:
-    if row[F["item_number"]]:
-        return row[F["item_number"]]
-    return f"#{row[F['item_id']]}" if row[F["item_id"]] is not None else row[F["name"]]
+    return unit_label(row[F["item_number"]], row[F["item_id"]], row[F["name"]])
 
 
 class ItemTableModel(QAbstractTableModel):
@@ -284,7 +283,7 @@ class ItemTableModel(QAbstractTableModel):
             status = self.state.statuses.get(row[F["status_id"]])
             return status.name if status else "?"
         if key == "options":
-            return (row[F["options"]] or "").replace(";", ", ").replace("=", ": ")
+            return options_text(row[F["options"]])
         if key in ("discontinued", "non_inventory"):
             return "Yes" if row[F[key]] else ""
         if key == "eta_date":

@@ -96,18 +96,18 @@ class WindowDialogs:
         StatusesDialog(self.state, self.undo_stack, self).exec()
 
     def new_database(self) -> None:
-        from ui.app import choose_new_database
+        from ui.opening import choose_new_database
 
         choose_new_database(self)
 
     def open_database(self) -> None:
-        from ui.app import choose_database
+        from ui.opening import choose_database
 
         choose_database(self)
 
     def connect_server(self) -> None:
-        from ui.app import remember
         from ui.connect import ConnectDialog
+        from ui.opening import remember
 
         dialog = ConnectDialog(self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.inventory is not None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.models import Item
+from desktop_app.models import Item, min_above_max, options_text
 from ui import look
 from ui.advice import AdviceBar
 from ui.state import AppState
@@ -111,7 +111,7 @@ class ProductEditorDialog(QDialog):
         identity.addRow("Item number", self.item_number)
         identity.addRow("ItemID", self.item_id)
         if self.is_variant:
-            options = QLabel((item.options or "").replace(";", ", ").replace("=", ": "))
+            options = QLabel(options_text(item.options))
             identity.addRow("Options", options)
             identity.addRow("Product", QLabel(item.parent or ""))
         else:
@@ -214,7 +214,7 @@ class ProductEditorDialog(QDialog):
             found.append("An item needs an item number (or a storefront ItemID).")
         if self.item_id.text().strip() and not self.item_id.text().strip().isdigit():
             found.append("ItemID is a whole number.")
-        if self.max_qty.value() and self.min_qty.value() > self.max_qty.value():
+        if min_above_max(self.min_qty.value(), self.max_qty.value()):
             found.append(
                 f"The minimum ({self.min_qty.value()}) is above the maximum ({self.max_qty.value()})."
             )

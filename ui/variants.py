@@ -26,9 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.catalog import parse_options
 from desktop_app.errors import InventoryError
-from desktop_app.models import Item
+from desktop_app.models import Item, format_options, parse_options, unit_label
 from desktop_app.queries import UnitQuery
 from ui import commands, look
 from ui.item_model import VARIANT_COLUMNS, ItemTableModel
@@ -200,7 +199,7 @@ class VariantsDialog(QDialog):
             if not exists:
                 check.setCheckState(Qt.CheckState.Checked)
                 new += 1
-            options = QTableWidgetItem("; ".join(f"{n}={v}" for n, v in combo))
+            options = QTableWidgetItem(format_options(combo))
             options.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.combos.setItem(row, 0, check)
             self.combos.setItem(row, 1, options)
@@ -222,13 +221,13 @@ class VariantsDialog(QDialog):
                 check.flags() & Qt.ItemFlag.ItemIsUserCheckable
                 and check.checkState() == Qt.CheckState.Checked
             ):
-                options = [o.strip() for o in self.combos.item(row, 1).text().split(";")]
+                options = self.combos.item(row, 1).text()  # as format_options wrote it
                 wanted.append((self.combos.item(row, 2).text().strip(), options))
         created = 0
         for number, options in wanted:
             try:
                 self.state.inventory.add_variant(
-                    self.product.item_number or f"#{self.product.item_id}", number, options
+                    unit_label(self.product.item_number, self.product.item_id), number, options
                 )
                 created += 1
             except InventoryError as exc:
