@@ -169,6 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub(batch, "list", "list recent batches and events")
     sub(batch, "revert", "undo a batch with compensating movements").add_argument("batch")
 
+    from desktop_app import cli_purchasing
+
+    cli_purchasing.add_commands(commands, common)
+
     database = commands.add_parser("db", help="the database itself").add_subparsers(
         dest="action", metavar="ACTION", required=True
     )
@@ -268,6 +272,10 @@ def run_command(args: argparse.Namespace) -> object:
     inventory = Inventory(getattr(args, "db", None))
     command, action = args.command, getattr(args, "action", None)
 
+    if command == "po":
+        from desktop_app import cli_purchasing
+
+        return cli_purchasing.run(inventory, args)
     if command == "init":
         if args.demo:
             from desktop_app.demo import load_demo
@@ -396,8 +404,10 @@ def run_command(args: argparse.Namespace) -> object:
 # -- output --------------------------------------------------------------------------------------
 def _text(args: argparse.Namespace, result: object) -> str:
     """A readable rendering of a command's result."""
-    from desktop_app import cli_text
+    from desktop_app import cli_purchasing, cli_text
 
+    if args.command == "po":
+        return cli_purchasing.render(args, result)
     return cli_text.render(args, result)
 
 

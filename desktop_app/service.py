@@ -18,6 +18,7 @@ from desktop_app.db import Database
 from desktop_app.errors import InventoryError
 from desktop_app.ledger import Ledger, lock_unit_ids
 from desktop_app.models import HistoryEntry, Item, Order, Status, StatusChangeReport, Store
+from desktop_app.purchasing import Purchasing
 
 
 @dataclass
@@ -109,6 +110,7 @@ class Inventory:
 
     def __init__(self, db: Database | str | os.PathLike | None = None) -> None:
         self.db = db if isinstance(db, Database) else Database(db)
+        self.purchasing = Purchasing(self)
 
     @property
     def who(self) -> str:
