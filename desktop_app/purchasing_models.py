@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+PO_STATES = ("draft", "ordered", "received", "closed", "cancelled")
 TERMINAL_STATES = ("received", "closed", "cancelled")
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table
 
+from desktop_app.purchasing_models import PO_STATES  # noqa: F401  (the states the check allows)
 from desktop_app.schema import metadata
-
-PO_STATES = ("draft", "ordered", "received", "closed", "cancelled")
 
 purchase_orders = Table(
     "purchase_orders",
