@@ -228,23 +228,57 @@ def test_the_main_window_opens_purchase_orders_from_the_orders_menu(window, qtbo
     assert seen["title"] == "Purchase orders"
 
 
-def test_a_po_prints_to_a_pdf_page(state, demo, tmp_path):
+def render_first_page(path, folder):
+    """The PDF's first page as an image: QtPdf when installed, else poppler's pdftoppm."""
+    import shutil
+    import subprocess
+
+    from PySide6.QtGui import QImage
+
+    try:
+        from PySide6.QtCore import QSize
+        from PySide6.QtPdf import QPdfDocument
+    except ImportError:
+        if not shutil.which("pdftoppm"):
+            pytest.skip("neither QtPdf nor pdftoppm is here to read the page back")
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(path), str(folder / "page")],
+            check=True,
+        )
+        return QImage(str(next(folder.glob("page*.png"))))
+    doc = QPdfDocument()
+    doc.load(str(path))
+    return doc.render(0, QSize(400, 560))
+
+
+def test_a_po_prints_to_a_pdf_page(state, demo, tmp_path, qtbot):
     from ui.purchase_print import write_pdf
 
     po = ordered_po(demo, ("PO-MUG", 3))
     path = tmp_path / "po.pdf"
     assert write_pdf(demo.purchasing.get(po), str(path))
     assert path.read_bytes().startswith(b"%PDF")
-    try:
-        from PySide6.QtCore import QSize
-        from PySide6.QtPdf import QPdfDocument
-    except ImportError:
-        pytest.skip("QtPdf is not available to read the page back")
-    doc = QPdfDocument()
-    doc.load(str(path))
-    assert doc.pageCount() == 1
-    image = doc.render(0, QSize(400, 560))
+    image = render_first_page(path, tmp_path)
     dark = sum(
-        1 for x in range(0, 400, 4) for y in range(0, 560, 4) if image.pixelColor(x, y).lightness() < 128
+        1
+        for x in range(0, image.width(), 4)
+        for y in range(0, image.height(), 4)
+        if image.pixelColor(x, y).lightness() < 128
     )
     assert dark > 20  # the page holds text, not a blank sheet
+
+
+def test_a_line_is_added_by_searching_part_of_a_name(state, demo, qtbot):
+    from ui.purchase_editor import PurchaseOrderEditor
+
+    editor = show(qtbot, PurchaseOrderEditor(state))
+    type_enter(qtbot, editor.code, "red ca")  # neither a barcode nor an item number: a search
+    assert editor.matches.isVisible() and QApplication.focusWidget() is editor.matches
+    assert editor.matches.item(0).text().startswith("PO-CAP — Red cap")
+    qtbot.keyClick(editor.matches, Qt.Key.Key_Return)  # picks it, and only moves on to Quantity
+    assert editor.lines.rowCount() == 0
+    assert QApplication.focusWidget() in (editor.quantity, editor.quantity.lineEdit())
+    qtbot.keyClicks(QApplication.focusWidget(), "3")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert [editor.lines.item(0, c).text() for c in (0, 2)] == ["PO-CAP", "3"]
+    assert not editor.matches.isVisible() and demo.purchasing.list() == []
