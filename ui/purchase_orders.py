@@ -38,7 +38,8 @@ class PurchaseOrdersWindow(QDialog):
         self.state_filter.addItems([OPEN, ALL, *PO_STATES])
         self.supplier_filter = QComboBox()
         self.table = read_only_table(COLUMNS)
-        self.table.setColumnWidth(1, 200)
+        for col, width in enumerate((50, 190, 120, 80, 95, 55, 80, 95)):
+            self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(lambda index: self.open_po(self._id_at(index.row())))
         self.count = QLabel()
         self.count.setObjectName("hint")

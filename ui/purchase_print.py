@@ -6,7 +6,7 @@ import html
 import os
 
 from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from desktop_app.purchasing_models import PurchaseOrder, money_text
 from ui.widgets import when_text
@@ -52,6 +52,8 @@ def write_pdf(po: PurchaseOrder, path: str) -> bool:
     )
     writer.setResolution(300)
     doc = QTextDocument()
+    doc.setDefaultFont(QFont("DejaVu Sans", 9))
+    doc.setDefaultStyleSheet("th { white-space: nowrap; } td { white-space: nowrap; }")
     doc.setHtml(po_html(po))
     doc.print_(writer)
 

@@ -46,7 +46,11 @@ class ReceiveDialog(QDialog):
         self.quantity.setRange(1, 1_000_000_000)
         self.quantity.setToolTip("How many one scan receives (back to 1 after each scan)")
         self.table = read_only_table(COLUMNS)
-        self.table.setColumnWidth(1, 220)
+        self.table.setColumnWidth(0, 120)
+        self.table.setColumnWidth(1, 170)
+        self.table.setColumnWidth(2, 120)
+        for col in range(3, len(COLUMNS)):
+            self.table.setColumnWidth(col, 94)
         self.message = QLabel()
         self.message.setObjectName("error")
         self.message.setWordWrap(True)

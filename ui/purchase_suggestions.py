@@ -28,7 +28,7 @@ COLUMNS = [
     "On order",
     "Committed",
     "Projected",
-    "Reorder point",
+    "Reorder at",
     "Reorder to",
     "Order",
 ]
@@ -46,7 +46,9 @@ class SuggestionsDialog(QDialog):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setColumnWidth(0, 150)
-        self.tree.setColumnWidth(1, 210)
+        self.tree.setColumnWidth(1, 170)
+        for col in range(2, ORDER):
+            self.tree.setColumnWidth(col, 90)
         self.tree.setEditTriggers(QTreeWidget.EditTrigger.NoEditTriggers)  # only the Order spin boxes edit
         self.spins: dict[int, QSpinBox] = {}
         self.explain = QLabel(
