@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from desktop_app.errors import InventoryError
+from tests.conftest import PG_URL
 from tests.helpers import history_mismatches
 
 JULY, AUGUST = dt.date(2026, 7, 1), dt.date(2026, 8, 1)
@@ -238,3 +239,33 @@ def test_export_csv_lists_the_lines(inventory, tmp_path):
         rows = list(csv.reader(f))
     assert rows[1] == [str(po), "Acme", "", "draft", "2026-07-01"]
     assert rows[4] == ["MUG", "Blue mug", "0001", "3", "0", "3", "12.50"]
+
+
+@pytest.mark.skipif(not PG_URL, reason="roles are a PostgreSQL feature (INVENTORY_EDITOR_TEST_PG)")
+def test_staff_may_order_and_receive_purchase_orders_on_a_shared_database(shop, db_url):
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    from desktop_app.roles import create_roles
+    from desktop_app.service import Inventory
+
+    suffix = uuid.uuid4().hex[:8]
+    owner, staff = f"owner_{suffix}", f"staff_{suffix}"
+    create_roles(shop.db, owner=owner, staff=staff, owner_password="o-pw", staff_password="s-pw")
+    shop.add_product("CAP")
+    as_staff = Inventory(
+        make_url(db_url).set(username=staff, password="s-pw").render_as_string(hide_password=False)
+    )
+    try:
+        po = as_staff.purchasing.create("Acme", [("CAP", 5)], store="Main", expected=JULY)
+        as_staff.purchasing.order(po)
+        as_staff.purchasing.receive(po, [("CAP", 2)])
+        as_staff.purchasing.close(po)
+        assert counts(shop, "CAP") == (2, 0, None) and shop.item("CAP").status == "In Stock"
+    finally:
+        as_staff.db.dispose()
+        with shop.db.connect(write=True) as conn:
+            for role in (owner, staff):
+                conn.exec_driver_sql(f"DROP OWNED BY {role}")
+                conn.exec_driver_sql(f"DROP ROLE {role}")
