@@ -161,14 +161,15 @@ class Purchasing:
                         select(items.c.id, items.c.supplier).where(items.c.id.in_(ids[start : start + 900]))
                     ).all()
                 )
-            by_supplier: dict[str, list[tuple[int, int]]] = {}
+            # One PO per supplier, whatever the case of its name on each item (the first spelling names it).
+            by_supplier: dict[str, tuple[str, list[tuple[int, int]]]] = {}
             for uid, qty in wanted:
                 name = (supplier_of.get(uid) or "").strip()
                 if qty >= 1 and name:
-                    by_supplier.setdefault(name, []).append((uid, qty))
+                    by_supplier.setdefault(name.lower(), (name, []))[1].append((uid, qty))
             return [
                 events.create_po(conn, self.inventory.who, supplier=name, lines=lines)
-                for name, lines in sorted(by_supplier.items(), key=lambda kv: kv[0].lower())
+                for _, (name, lines) in sorted(by_supplier.items())
             ]
 
         return self._write(run)

@@ -87,9 +87,9 @@ class SuggestionsDialog(QDialog):
         groups: dict[str, QTreeWidgetItem] = {}
         for s in self.suggestions:
             name = s.supplier or NO_SUPPLIER
-            group = groups.get(name)
+            group = groups.get(name.lower())  # one supplier whatever the case, as the drafts group them
             if group is None:
-                group = groups[name] = QTreeWidgetItem(self.tree, [name])
+                group = groups[name.lower()] = QTreeWidgetItem(self.tree, [name])
                 font = group.font(0)
                 font.setBold(True)
                 group.setFont(0, font)
@@ -122,7 +122,7 @@ class SuggestionsDialog(QDialog):
         self.create_button.setEnabled(orderable > 0)
         self.message.setText(
             f"{len(self.suggestions):,} suggestion{'s' if len(self.suggestions) != 1 else ''} "
-            f"for {len([g for g in groups if g != NO_SUPPLIER]):,} supplier(s)"
+            f"for {len([g for g in groups if g != NO_SUPPLIER.lower()]):,} supplier(s)"
             if self.suggestions
             else "Nothing to reorder: every tracked unit with a reorder-to level is above its reorder point."
         )
