@@ -182,7 +182,7 @@ class Purchasing:
     def receive(
         self, po_id: int, quantities: Iterable[tuple[str | int, int]]
     ) -> tuple[PurchaseOrder, list[StatusChangeReport]]:
-        """Receive ``(ITEM, code or unit id, N)`` of an ordered PO's lines, as one transaction."""
+        """Receive ``(item number, barcode or unit id, N)`` pairs on an ordered PO, as one transaction."""
         quantities = list(quantities)
         return self._event(lambda c: events.receive(c, self.inventory.who, po_id, quantities), po_id)
 
