@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "desktop_app.cli_files",  # import, export
     "desktop_app.cli_orders",  # order, history, batch, db
     "desktop_app.cli_storefront",  # orders import
+    "desktop_app.cli_purchasing",  # po
 )
 
 
@@ -69,9 +70,9 @@ def run_command(args: argparse.Namespace) -> object:
 # -- output --------------------------------------------------------------------------------------
 def _text(args: argparse.Namespace, result: object) -> str:
     """A readable rendering of a command's result."""
-    render = getattr(args, "render", None)  # a command module's own rendering, when it has one
+    render = getattr(args, "render", None)  # a command module's own render(args, result), when it has one
     if render is not None:
-        return render(result)
+        return render(args, result)
     from desktop_app import cli_text
 
     return cli_text.render(args, result)

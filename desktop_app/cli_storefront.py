@@ -29,7 +29,7 @@ def run(inventory, args: argparse.Namespace) -> dict:
     return result
 
 
-def render(result: dict) -> str:
+def render(args: argparse.Namespace, result: dict) -> str:
     """The readable summary of an orders import."""
     verb = "Would import" if result["dry_run"] else "Imported"
     lines = [

@@ -23,7 +23,7 @@ from desktop_app.errors import InventoryError
 # Append-only for both roles: INSERT, never UPDATE/DELETE/TRUNCATE.
 HISTORY = ("events", "movements", "status_changes", "field_changes")
 # Tables staff change (items by every column but its id); everything else is read-only for them.
-STAFF_WRITES = ("items", "orders", "order_lines")
+STAFF_WRITES = ("items", "orders", "order_lines", "purchase_orders", "po_lines")
 OWNER_WRITES = (*STAFF_WRITES, "stores", "statuses", "alembic_version")
 ALL_TABLES = (*OWNER_WRITES, *HISTORY)
 
@@ -98,9 +98,9 @@ def create_roles(
         conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(others)} TO {owner}")
         conn.exec_driver_sql(f"GRANT INSERT, DELETE, UPDATE ({item_columns}) ON items TO {owner}")
         conn.exec_driver_sql(f"GRANT INSERT ON {', '.join(HISTORY)} TO {owner}, {staff}")
-        conn.exec_driver_sql(f"GRANT INSERT ON items, orders, order_lines TO {staff}")
+        conn.exec_driver_sql(f"GRANT INSERT ON items, {', '.join(STAFF_WRITES[1:])} TO {staff}")
         conn.exec_driver_sql(f"GRANT UPDATE ({item_columns}) ON items TO {staff}")
-        conn.exec_driver_sql(f"GRANT UPDATE, DELETE ON orders, order_lines TO {staff}")
+        conn.exec_driver_sql(f"GRANT UPDATE, DELETE ON {', '.join(STAFF_WRITES[1:])} TO {staff}")
         return passwords
 
     try:

@@ -19,6 +19,7 @@ from desktop_app.db import Database, default_database_path, explain  # noqa: F40
 from desktop_app.errors import InventoryError
 from desktop_app.ledger import Ledger, lock_unit_ids
 from desktop_app.models import HistoryEntry, Item, Order, Status, StatusChangeReport, Store, parse_options
+from desktop_app.purchasing import Purchasing
 from desktop_app.service_files import (  # noqa: F401  (re-exported: the types the windows and the CLI name)
     FORMAT_NAMES,
     FORMATS,
@@ -125,6 +126,7 @@ class Inventory:
     def __init__(self, db: Database | str | os.PathLike | None = None) -> None:
         self.db = db if isinstance(db, Database) else Database(db)
         self.storefront = Storefront(self)
+        self.purchasing = Purchasing(self)
 
     @property
     def who(self) -> str:

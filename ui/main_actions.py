@@ -57,6 +57,9 @@ class WindowActions:
         self.act_refresh = self._action("Re&fresh", self.refresh, Std.Refresh)
         self.act_orders = self._action("&Orders…", self.open_orders, "Ctrl+Shift+O", "Orders of every store")
         self.act_new_order = self._action("&New order…", self.new_order, "Ctrl+Shift+N", "Place an order")
+        self.act_purchase_orders = self._action(
+            "&Purchase orders…", self.open_purchase_orders, "Ctrl+Shift+P", "Purchase orders to suppliers, receiving"
+        )
         self.act_store_settings = self._action(
             "&Store settings…",
             self.open_store_settings,
@@ -120,6 +123,7 @@ class WindowActions:
         orders = bar.addMenu("&Orders")
         orders.addAction(self.act_new_order)
         orders.addAction(self.act_orders)
+        orders.addAction(self.act_purchase_orders)
         settings = bar.addMenu("&Settings")
         settings.addAction(self.act_store_settings)
         settings.addAction(self.act_statuses)

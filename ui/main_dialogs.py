@@ -76,6 +76,11 @@ class WindowDialogs:
 
         OrdersDialog(self.state, self).exec()
 
+    def open_purchase_orders(self) -> None:
+        from ui.purchase_orders import PurchaseOrdersWindow
+
+        PurchaseOrdersWindow(self.state, self).exec()
+
     def new_order(self) -> None:
         from ui.orders import PlaceOrderDialog
 
