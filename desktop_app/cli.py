@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from desktop_app import __version__
+from desktop_app import __version__, cli_counts
 from desktop_app.errors import InventoryError
 from desktop_app.values import COUNT_MAX, INT_MAX, INT_MIN, CellError, parse_int
 
@@ -178,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     roles.add_argument("--staff", default="inventory_staff")
     roles.add_argument("--owner-password")
     roles.add_argument("--staff-password")
+    cli_counts.add_commands(commands, common)
     return parser
 
 
@@ -268,6 +269,8 @@ def run_command(args: argparse.Namespace) -> object:
     inventory = Inventory(getattr(args, "db", None))
     command, action = args.command, getattr(args, "action", None)
 
+    if command in cli_counts.COMMANDS:
+        return cli_counts.run(args, inventory)
     if command == "init":
         if args.demo:
             from desktop_app.demo import load_demo
@@ -398,6 +401,8 @@ def _text(args: argparse.Namespace, result: object) -> str:
     """A readable rendering of a command's result."""
     from desktop_app import cli_text
 
+    if args.command in cli_counts.COMMANDS:
+        return cli_counts.text(args, result)
     return cli_text.render(args, result)
 
 

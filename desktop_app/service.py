@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from desktop_app import catalog, history, orders, queries, rules, settings
+from desktop_app.counts import Counts
 from desktop_app.db import Database
 from desktop_app.errors import InventoryError
 from desktop_app.ledger import Ledger, lock_unit_ids
@@ -109,6 +110,7 @@ class Inventory:
 
     def __init__(self, db: Database | str | os.PathLike | None = None) -> None:
         self.db = db if isinstance(db, Database) else Database(db)
+        self.counts = Counts(self)
 
     @property
     def who(self) -> str:
