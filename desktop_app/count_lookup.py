@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, select, union_all
+from sqlalchemy import Connection, bindparam, false, func, select, true, union_all
 
 from desktop_app.catalog import ITEM_ID_FORM, item_label
 from desktop_app.errors import InventoryError, NotFound
@@ -61,25 +61,30 @@ class Candidate:
         return None
 
 
+# Built once: a scan runs them with a bound code (a new statement per scan costs more than the lookup).
+_BY_BARCODE = select(*_COLUMNS).where(items.c.barcode == bindparam("code")).order_by(items.c.id)
+# Two scoped queries (not one over all items) so that each uses its partial ``lower(item_number)`` index
+# (stock units; products with variants); the scope is a literal, as the indexes' own predicates are.
+_BY_NUMBER = union_all(
+    select(*_COLUMNS).where(
+        items.c.use_variant_inventory == false(), func.lower(items.c.item_number) == bindparam("lowered")
+    ),
+    select(*_COLUMNS).where(
+        items.c.parent_id.is_(None),
+        items.c.use_variant_inventory == true(),
+        func.lower(items.c.item_number) == bindparam("lowered"),
+    ),
+)
+
+
 def by_barcode(code: str):
     """The units whose barcode is ``code`` (``ix_items_barcode``)."""
-    return select(*_COLUMNS).where(items.c.barcode == code).order_by(items.c.id)
+    return _BY_BARCODE.params(code=code)
 
 
 def by_item_number(code: str):
-    """The items whose item number is ``code`` in any case: two scoped queries (not one over all items) so
-    that each uses its partial ``lower(item_number)`` index (stock units; products with variants)."""
-    lowered = code.lower()
-    units = select(*_COLUMNS).where(
-        items.c.use_variant_inventory == False,  # noqa: E712  (the partial index's own predicate)
-        func.lower(items.c.item_number) == lowered,
-    )
-    products = select(*_COLUMNS).where(
-        items.c.parent_id.is_(None),
-        items.c.use_variant_inventory == True,  # noqa: E712
-        func.lower(items.c.item_number) == lowered,
-    )
-    return union_all(units, products)
+    """The items whose item number is ``code`` in any case."""
+    return _BY_NUMBER.params(lowered=code.lower())
 
 
 def find_candidates(conn: Connection, code: str) -> list[Candidate]:
@@ -87,9 +92,9 @@ def find_candidates(conn: Connection, code: str) -> list[Candidate]:
     code = (code or "").strip()
     if not code:
         return []
-    rows = conn.execute(by_barcode(code)).all()
+    rows = conn.execute(_BY_BARCODE, {"code": code}).all()
     if not rows:
-        rows = conn.execute(by_item_number(code)).all()
+        rows = conn.execute(_BY_NUMBER, {"lowered": code.lower()}).all()
         exact = [r for r in rows if r.item_number == code]
         if exact:  # "MUG" and "mug" both exist: the one typed exactly wins
             rows = exact

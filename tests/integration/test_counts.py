@@ -188,11 +188,15 @@ def test_two_workstations_scanning_one_line_add_up_exactly(inventory, db_url):
 
 
 def _plan(conn, stmt) -> str:
-    sql = str(stmt.compile(conn, compile_kwargs={"literal_binds": True}))
+    """The plan of ``stmt`` as the application runs it: with bound parameters, not literals."""
+    compiled = stmt.compile(dialect=conn.dialect)
+    params = compiled.params
+    if compiled.positiontup is not None:
+        params = tuple(params[name] for name in compiled.positiontup)
     if conn.dialect.name == "sqlite":
-        return "\n".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+        return "\n".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", params))
     conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a tiny table: ask whether an index *can* serve
-    return "\n".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {sql}"))
+    return "\n".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {compiled}", params))
 
 
 def test_the_scan_lookup_uses_indexes(inventory):
