@@ -25,7 +25,11 @@ def take_scan(window) -> bool:
         return False
     if not found:
         return False
-    if len(found) == 1 and found[0].parent_id is None and (found[0].item_number or "").lower() == code.lower():
+    if (
+        len(found) == 1
+        and found[0].parent_id is None
+        and (found[0].item_number or "").lower() == code.lower()
+    ):
         return False  # a product's item number: the search itself lists it (and keeps the filter)
     chosen = found[0] if len(found) == 1 else choose_candidate(window, code, found)
     if chosen is not None:
