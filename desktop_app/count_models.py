@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 
 from desktop_app.count_lookup import Candidate
+from desktop_app.csvio.values import quote_text
+from desktop_app.errors import InventoryError
 from desktop_app.models import StatusChangeReport
 
 
@@ -109,3 +113,38 @@ class ScanOutcome:
     problem: str | None = None
     candidates: tuple[Candidate, ...] = ()
     unresolved_id: int | None = None
+
+
+def write_count_csv(count: StockCount, path: str | os.PathLike) -> int:
+    """A count's lines (and its unresolved scans) as CSV, text cells guarded as the product export does."""
+    try:
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            out = csv.writer(f)
+            out.writerow(["ItemNumber", "Name", "Barcode", "Expected", "Counted", "Difference", "OnHandNow"])
+            for line in count.lines:
+                out.writerow(
+                    [
+                        quote_text(line.label),
+                        quote_text(line.name),
+                        quote_text(line.barcode),
+                        line.expected,
+                        line.counted,
+                        line.difference,
+                        line.on_hand,
+                    ]
+                )
+            for kept in count.unresolved:
+                out.writerow(
+                    [
+                        "",
+                        quote_text(f"unresolved scan: {kept.reason}"),
+                        quote_text(kept.code),
+                        "",
+                        kept.quantity,
+                        "",
+                        "",
+                    ]
+                )
+    except OSError as exc:
+        raise InventoryError(f"Cannot write {path}: {exc.strerror or exc}") from None
+    return len(count.lines) + len(count.unresolved)

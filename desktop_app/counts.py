@@ -10,7 +10,6 @@ of whatever moved since the line was counted.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 from collections.abc import Sequence
@@ -20,9 +19,15 @@ from sqlalchemy import Connection, select, text
 
 from desktop_app import catalog, settings
 from desktop_app.count_lookup import Ambiguous, Candidate, find_by_id, find_candidates, resolve
-from desktop_app.count_models import CountLine, CountPost, ScanOutcome, StockCount, Unresolved
+from desktop_app.count_models import (
+    CountLine,
+    CountPost,
+    ScanOutcome,
+    StockCount,
+    Unresolved,
+    write_count_csv,
+)
 from desktop_app.count_tables import count_lines, count_unresolved, counts
-from desktop_app.csvio.values import quote_text
 from desktop_app.errors import InventoryError, NotFound
 from desktop_app.ledger import Ledger, lock_unit_ids
 from desktop_app.models import Item
@@ -337,40 +342,7 @@ class Counts:
 
     def export_csv(self, count_id: int, path: str | os.PathLike) -> int:
         """Write a count's lines (and its unresolved scans) to a CSV file; returns the rows written."""
-        count = self.get(count_id)
-        try:
-            with open(path, "w", newline="", encoding="utf-8") as f:
-                out = csv.writer(f)
-                out.writerow(
-                    ["ItemNumber", "Name", "Barcode", "Expected", "Counted", "Difference", "OnHandNow"]
-                )
-                for line in count.lines:
-                    out.writerow(
-                        [
-                            quote_text(line.label),
-                            quote_text(line.name),
-                            quote_text(line.barcode),
-                            line.expected,
-                            line.counted,
-                            line.difference,
-                            line.on_hand,
-                        ]
-                    )
-                for kept in count.unresolved:
-                    out.writerow(
-                        [
-                            "",
-                            quote_text(f"unresolved scan: {kept.reason}"),
-                            quote_text(kept.code),
-                            "",
-                            kept.quantity,
-                            "",
-                            "",
-                        ]
-                    )
-        except OSError as exc:
-            raise InventoryError(f"Cannot write {path}: {exc.strerror or exc}") from None
-        return len(count.lines) + len(count.unresolved)
+        return write_count_csv(self.get(count_id), path)
 
 
 # -- helpers -------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -39,11 +40,16 @@ class PostPreviewDialog(QDialog):
             ["Item", "On hand", "After", "Status", "Status after"], len(preview.changes)
         )
         self.table.setObjectName("preview_table")
-        for row, (label, before, after, status, new_status) in enumerate(preview.changes):
+        # Status changes first (what a person most wants to see), then by item.
+        ordered = sorted(preview.changes, key=lambda c: (c[3] == c[4], c[0].lower()))
+        for row, (label, before, after, status, new_status) in enumerate(ordered):
             for column, value in enumerate(
                 (label, f"{before:,}", f"{after:,}", status, new_status if new_status != status else "")
             ):
-                self.table.setItem(row, column, QTableWidgetItem(value))
+                cell = QTableWidgetItem(value)
+                if column in (1, 2):
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, cell)
         layout.addWidget(self.table)
         if preview.skipped:
             skipped = QLabel("Not posted (changed since counted):\n" + "\n".join(preview.skipped[:20]))
@@ -52,7 +58,9 @@ class PostPreviewDialog(QDialog):
         buttons = QDialogButtonBox()
         self.post_button = buttons.addButton("&Post", QDialogButtonBox.ButtonRole.AcceptRole)
         back = buttons.addButton("&Back to the count", QDialogButtonBox.ButtonRole.RejectRole)
+        self.post_button.setAutoDefault(False)
         back.setDefault(True)  # Enter does not write stock by accident
+        back.setFocus()
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -34,9 +33,10 @@ from PySide6.QtWidgets import (
 
 from desktop_app.count_models import StockCount
 from desktop_app.errors import InventoryError
-from ui.count_dialogs import PostPreviewDialog, choose_candidate
+from ui.count_dialogs import PostPreviewDialog
 from ui.count_model import COUNTED, DIFFERENCE, CountLinesModel, DifferencesProxy, UnitIdRole
-from ui.state import AppState, show_refusal
+from ui.count_unresolved import UnresolvedScans
+from ui.state import AppState
 from ui.widgets import confirm_destructive, fit_within_screen, when_text
 
 QUANTITY_FIRST = re.compile(r"\s*([0-9]{1,9})\s*\*\s*(\S.*)")
@@ -52,7 +52,7 @@ def parse_scan(text: str) -> tuple[str, int]:
     return text.strip(), 1
 
 
-class StockCountWindow(QWidget):
+class StockCountWindow(UnresolvedScans, QWidget):
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
@@ -147,6 +147,8 @@ class StockCountWindow(QWidget):
         self.unresolved = QListWidget()
         self.unresolved.setObjectName("unresolved")
         self.unresolved.setWordWrap(True)
+        self.unresolved.setAlternatingRowColors(True)
+        self.unresolved.setSpacing(2)
         right_layout.addWidget(self.unresolved, 1)
         buttons = QHBoxLayout()
         self.assign_button = QPushButton("Assi&gn to item…")
@@ -324,71 +326,6 @@ class StockCountWindow(QWidget):
     def _end_flash(self) -> None:
         self.model.set_flash(None)
         self.last_scan.setStyleSheet("")
-
-    # -- unresolved scans -------------------------------------------------------------------------
-    def _fill_unresolved(self) -> None:
-        self.unresolved.clear()
-        for kept in self.count.unresolved if self.count else []:
-            self._add_unresolved(kept.id, kept.code, kept.quantity, kept.reason)
-
-    def _add_unresolved(self, kept_id: int, code: str, quantity: int, reason: str) -> None:
-        item = QListWidgetItem(f"{code}  ×{quantity}\n{reason}")
-        item.setData(Qt.ItemDataRole.UserRole, (kept_id, code, quantity))
-        self.unresolved.addItem(item)
-        self.unresolved_label.setText(f"Not counted yet ({self.unresolved.count()}): assign or drop")
-
-    def _chosen_unresolved(self):
-        item = self.unresolved.currentItem() or self.unresolved.item(0)
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-
-    def assign(self) -> None:
-        chosen = self._chosen_unresolved()
-        if chosen is None or self.count is None:
-            return
-        kept_id, code, quantity = chosen
-        counts = self.state.inventory.counts
-        candidates = [c for c in counts.candidates(code) if c.why_not_countable() is None]
-        if len(candidates) <= 1:
-            ref, ok = QInputDialog.getText(
-                self,
-                "Assign scan",
-                f"Count '{code}' (×{quantity}) for which item? Its item number or barcode:",
-            )
-            if not ok or not ref.strip():
-                return
-            candidates = [c for c in counts.candidates(ref) if c.why_not_countable() is None]
-            if not candidates:
-                show_refusal(
-                    self, "Assign scan", InventoryError(f"No countable item is named '{ref.strip()}'")
-                )
-                return
-            code = ref.strip()
-        target = candidates[0] if len(candidates) == 1 else choose_candidate(self, code, candidates)
-        if target is None:
-            return
-        line = self.state.attempt(
-            self, "Assign scan", lambda: counts.assign(self.count.id, kept_id, target.id)
-        )
-        if line is not None:
-            self.model.put(line)
-            self._reload_lines()
-            self._say(f"{line.label}: counted {line.counted:,} (assigned '{chosen[1]}')", ok=True)
-        self.scan_field.setFocus()
-
-    def drop(self) -> None:
-        chosen = self._chosen_unresolved()
-        if chosen is None or self.count is None:
-            return
-        kept_id, code, quantity = chosen
-        if not confirm_destructive(
-            self, "Drop scan", f"Drop the scan '{code}' (×{quantity})? It will not be counted.", "&Drop it"
-        ):
-            return
-        self.state.attempt(
-            self, "Drop scan", lambda: self.state.inventory.counts.drop(self.count.id, kept_id)
-        )
-        self._reload_lines()  # dropped here or by someone else: the list shows what is left
-        self.scan_field.setFocus()
 
     # -- lines ----------------------------------------------------------------------------------
     def recount(self) -> None:
