@@ -227,3 +227,23 @@ def test_a_scan_naming_several_units_in_the_search_box_lists_them(window, demo, 
     QTest.keyClick(window.search, Qt.Key.Key_Return)
     assert len(listed) == 2 and {x.split(" ")[0] for x in listed} == {"TEE-LOGO-S-BLA", "TEE-LOGO-M-BLA"}
     assert window.variant_table.selected_item_id() in (first.id, second.id)
+
+
+def test_the_history_names_the_count_and_its_batch(qtbot, shop_state):
+    from ui.history import HistoryPanel
+
+    inventory = shop_state.inventory
+    inventory.add_product("PEN", on_hand=2)
+    count = inventory.counts.start()
+    inventory.counts.scan(count.id, [("PEN", 5)])
+    posted = inventory.counts.post(count.id)
+    panel = HistoryPanel(shop_state)
+    qtbot.addWidget(panel)
+    panel.show_item(inventory.item("PEN").id)
+    shown = [
+        panel.table.item(r, c).text()
+        for r in range(panel.table.rowCount())
+        for c in range(panel.table.columnCount())
+        if panel.table.item(r, c)
+    ]
+    assert f"count (batch {posted.batch}): stock count {count.id}" in shown
