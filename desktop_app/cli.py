@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "desktop_app.cli_orders",  # order, history, batch, db
     "desktop_app.cli_storefront",  # orders import
     "desktop_app.cli_purchasing",  # po
+    "desktop_app.cli_counts",  # lookup, count
 )
 
 

@@ -22,7 +22,7 @@ from desktop_app.schema import (
     stores,
 )
 
-REVERTIBLE_CAUSES = ("import", "grid", "adjust")
+REVERTIBLE_CAUSES = ("import", "grid", "adjust", "count")
 
 
 def _unit_ids(conn: Connection, item_pk: int, use_variants: bool) -> list[int]:

@@ -217,6 +217,9 @@ ROW_FIELDS = (
     "low_stock_warning",
     "use_variant_inventory",
     "version",
+    "barcode",
+    "supplier",
+    "reorder_to",
 )
 _ROW_COLUMNS = [items.c[name] for name in ROW_FIELDS]
 

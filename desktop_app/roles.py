@@ -23,7 +23,9 @@ from desktop_app.errors import InventoryError
 # Append-only for both roles: INSERT, never UPDATE/DELETE/TRUNCATE.
 HISTORY = ("events", "movements", "status_changes", "field_changes")
 # Tables staff change (items by every column but its id); everything else is read-only for them.
-STAFF_WRITES = ("items", "orders", "order_lines", "purchase_orders", "po_lines")
+STAFF_WRITES = (
+    "items", "orders", "order_lines", "purchase_orders", "po_lines", "counts", "count_lines", "count_unresolved"
+)
 OWNER_WRITES = (*STAFF_WRITES, "stores", "statuses", "alembic_version")
 ALL_TABLES = (*OWNER_WRITES, *HISTORY)
 

@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 
 from desktop_app import catalog, history, orders, queries, rules, service_files, settings
 from desktop_app.catalog import eta_from_text  # noqa: F401  (re-exported: the doors read dates with it)
+from desktop_app.counts import Counts
 from desktop_app.db import Database, default_database_path, explain  # noqa: F401  (re-exported for the ui)
 from desktop_app.errors import InventoryError
 from desktop_app.ledger import Ledger, lock_unit_ids
@@ -127,6 +128,7 @@ class Inventory:
         self.db = db if isinstance(db, Database) else Database(db)
         self.storefront = Storefront(self)
         self.purchasing = Purchasing(self)
+        self.counts = Counts(self)
 
     @property
     def who(self) -> str:

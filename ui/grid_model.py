@@ -35,6 +35,9 @@ GRID_COLUMNS = [
     "eta_date",
     "low_stock_qty",
     "low_stock_warning",
+    "reorder_to",
+    "barcode",
+    "supplier",
 ]
 EDITABLE = {
     "status",
@@ -48,11 +51,14 @@ EDITABLE = {
     "eta_date",
     "low_stock_qty",
     "low_stock_warning",
+    "reorder_to",
+    "barcode",
+    "supplier",
 }
-VARIANT_EDITABLE = {"status", "on_hand", "on_order", "low_stock_qty"}
+VARIANT_EDITABLE = {"status", "on_hand", "on_order", "low_stock_qty", "reorder_to", "barcode"}
 BOOLS = {"discontinued", "non_inventory", "low_stock_warning"}
 # Clearing (Delete) means something for these: no date, no minimum, no maximum, no threshold.
-CLEARED = {"eta_date": "", "min_qty": "0", "max_qty": "0", "low_stock_qty": "0"}
+CLEARED = {"eta_date": "", "min_qty": "0", "max_qty": "0", "low_stock_qty": "0", "reorder_to": "0"}
 HEADERS = {"low_stock_warning": "Warn low"}
 PendingRole = Qt.ItemDataRole.UserRole + 10
 InvalidRole = Qt.ItemDataRole.UserRole + 11

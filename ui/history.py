@@ -195,8 +195,10 @@ class HistoryPanel(QWidget):
         self.table.setRowCount(len(rows))
         for row, entry in enumerate(rows):
             cause = entry.cause + (
-                f" (batch {entry.batch})" if entry.cause in ("import", "grid", "adjust", "revert") else ""
+                f" (batch {entry.batch})" if entry.cause in ("import", "grid", "adjust", "revert", "count") else ""
             )
+            if entry.cause == "count" and entry.note:
+                cause += f": {entry.note}"  # which stock count
             if entry.note and entry.kind == "status" and entry.cause == "manual":
                 cause += f": {entry.note}"
             cells = [

@@ -59,6 +59,9 @@ COLUMNS = {
         Column("eta_date", "ETA", width=90),
         Column("low_stock_qty", "Low stock", True, 75, "Low-stock warning threshold"),
         Column("low_stock_warning", "Warn low", width=75, tip="Low-stock warnings on or off"),
+        Column("barcode", "Barcode", width=120, tip="GTIN/UPC/EAN or any code a scanner reads (not unique)"),
+        Column("supplier", "Supplier", width=110, tip="The product's supplier; variants follow it"),
+        Column("reorder_to", "Reorder to", True, 75, "Reorder suggestions order up to this (0 = never)"),
     )
 }
 PRODUCT_COLUMNS = [k for k in COLUMNS if k not in ("options", "low_stock_warning")]

@@ -90,6 +90,9 @@ class WindowActions:
             "Ctrl+H",
             "Recent batches; revert an import, grid edit or adjustment",
         )
+        self.act_counts = self._action(
+            "Stock &count…", self.open_counts, "Ctrl+Shift+C", "Scan to count stock; post the differences"
+        )
         self.act_shortcuts = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1")
         self.act_about = self._action("&About", self.show_about)
 
@@ -120,6 +123,7 @@ class WindowActions:
         catalog = bar.addMenu("&Catalog")
         catalog.addAction(self.act_grid)
         catalog.addAction(self.act_batches)
+        catalog.addAction(self.act_counts)
         orders = bar.addMenu("&Orders")
         orders.addAction(self.act_new_order)
         orders.addAction(self.act_orders)
@@ -149,6 +153,7 @@ class WindowActions:
             (self.act_edit, "Edit"),
             (self.act_variants, "Variants"),
             (self.act_grid, "Grid"),
+            (self.act_counts, "Count"),
             (self.act_import, "Import"),
             (self.act_undo, "Undo"),
             (self.act_redo, "Redo"),
@@ -162,6 +167,7 @@ class WindowActions:
             self.act_edit,
             self.act_variants,
             self.act_grid,
+            self.act_counts,
             self.act_import,
         ):
             toolbar.addAction(action)

@@ -56,6 +56,15 @@ class WindowDialogs:
         self.grid_window.raise_()
         self.grid_window.activateWindow()
 
+    def open_counts(self) -> None:
+        from ui.counts import StockCountWindow
+
+        if getattr(self, "count_window", None) is None:
+            self.count_window = StockCountWindow(self.state, self)
+        self.count_window.show()
+        self.count_window.raise_()
+        self.count_window.activateWindow()
+
     def open_import(self) -> None:
         from ui.import_wizard import ImportWizard
 

@@ -24,6 +24,7 @@ from ui.item_model import PRODUCT_COLUMNS, VARIANT_COLUMNS, ItemIdRole, ItemTabl
 from ui.main_actions import WindowActions
 from ui.main_dialogs import WindowDialogs
 from ui.main_table import ItemTable
+from ui.scan_search import take_scan
 from ui.state import AppState
 from ui.widgets import fit_to_screen, keep_on_screen
 
@@ -192,6 +193,8 @@ class MainWindow(WindowActions, WindowDialogs, QMainWindow):
             and event.type() == QEvent.Type.KeyPress
             and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
         ):
+            if event.key() != Qt.Key.Key_Down and take_scan(self):
+                return True
             self.go_to_results()
             return True
         return super().eventFilter(watched, event)

@@ -89,6 +89,12 @@ class ProductEditorDialog(QDialog):
         self.max_qty = _spin(0, item.max_qty, special="no limit")
         self.multiple_qty = _spin(1, item.multiple_qty, special="")
         self.low_stock_qty = _spin(0, item.low_stock_qty)
+        self.reorder_to = _spin(0, item.reorder_to, special="never suggest")
+        self.barcode = QLineEdit(item.barcode or "")
+        self.barcode.setObjectName("barcode")
+        self.barcode.setPlaceholderText("GTIN / UPC / EAN, or any code (optional; scan it here)")
+        self.supplier = QLineEdit(item.supplier or "")
+        self.supplier.setObjectName("supplier")
         self.low_stock_warning = QCheckBox("Warn when on hand is at or below")
         self.low_stock_warning.setChecked(item.low_stock_warning)
         self.discontinued = QCheckBox(
@@ -117,6 +123,11 @@ class ProductEditorDialog(QDialog):
         else:
             identity.addRow("Name", self.name)
         identity.addRow("Status", self.status)
+        identity.addRow("Barcode", self.barcode)
+        identity.addRow("Supplier", self.supplier)
+        if self.is_variant:
+            self.supplier.setEnabled(False)
+            self.supplier.setToolTip(f"A variant follows its product {item.parent}'s supplier")
 
         stock = QGridLayout()
         stock.addWidget(QLabel("On hand"), 0, 0)
@@ -125,6 +136,8 @@ class ProductEditorDialog(QDialog):
         stock.addWidget(self.on_order, 0, 3)
         stock.addWidget(self.low_stock_warning, 1, 0, 1, 2)
         stock.addWidget(self.low_stock_qty, 1, 2)
+        stock.addWidget(QLabel("Reorder up to"), 1, 3)
+        stock.addWidget(self.reorder_to, 1, 4)
         self.figures = QLabel()
         self.figures.setObjectName("hint")
         stock.addWidget(self.figures, 2, 0, 1, 4)
@@ -251,6 +264,8 @@ class ProductEditorDialog(QDialog):
             "item_id": int(item_id) if item_id.isdigit() else None,
             "status": self.status.currentText(),
             "low_stock_qty": self.low_stock_qty.value(),
+            "reorder_to": self.reorder_to.value(),
+            "barcode": self.barcode.text().strip() or None,
         }
         if not self.item.use_variant_inventory:
             values.update(on_hand=self.on_hand.value(), on_order=self.on_order.value())
@@ -258,6 +273,7 @@ class ProductEditorDialog(QDialog):
             qdate = self.eta.date()
             values.update(
                 name=self.name.text().strip(),
+                supplier=self.supplier.text().strip() or None,
                 min_qty=self.min_qty.value(),
                 max_qty=self.max_qty.value(),
                 multiple_qty=self.multiple_qty.value(),

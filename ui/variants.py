@@ -79,8 +79,8 @@ class VariantsDialog(QDialog):
         group_buttons.addWidget(generate)
         group_buttons.addStretch()
 
-        self.combos = QTableWidget(0, 3)
-        self.combos.setHorizontalHeaderLabels(["Create", "Options", "Item number"])
+        self.combos = QTableWidget(0, 4)
+        self.combos.setHorizontalHeaderLabels(["Create", "Options", "Item number", "Barcode (optional)"])
         self.combos.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.combos.verticalHeader().hide()
         self.create_button = QPushButton("C&reate checked variants")
@@ -206,6 +206,7 @@ class VariantsDialog(QDialog):
             self.combos.setItem(
                 row, 2, QTableWidgetItem("" if exists else suggested_number(base, tuple(v for _, v in combo)))
             )
+            self.combos.setItem(row, 3, QTableWidgetItem(""))
         self.create_button.setEnabled(new > 0)
         self.note.setText(
             f"{len(combos)} combinations, {new} new. Item numbers are suggestions: edit them before creating."
@@ -221,13 +222,16 @@ class VariantsDialog(QDialog):
                 check.flags() & Qt.ItemFlag.ItemIsUserCheckable
                 and check.checkState() == Qt.CheckState.Checked
             ):
-                options = self.combos.item(row, 1).text()  # as format_options wrote it
-                wanted.append((self.combos.item(row, 2).text().strip(), options))
+                options = [o.strip() for o in self.combos.item(row, 1).text().split(";")]
+                barcode = self.combos.item(row, 3)
+                wanted.append(
+                    (self.combos.item(row, 2).text().strip(), options, barcode.text().strip() if barcode else "")
+                )
         created = 0
-        for number, options in wanted:
+        for number, options, barcode in wanted:
             try:
                 self.state.inventory.add_variant(
-                    unit_label(self.product.item_number, self.product.item_id), number, options
+                    unit_label(self.product.item_number, self.product.item_id), number, options, barcode=barcode or None
                 )
                 created += 1
             except InventoryError as exc:
@@ -294,7 +298,10 @@ class VariantsDialog(QDialog):
                     cell.setToolTip("No variant for this combination")
                 else:
                     cell.setData(Qt.ItemDataRole.UserRole, variant.id)
-                    cell.setToolTip(f"{variant.item_number}: {variant.status}")
+                    cell.setToolTip(
+                        f"{variant.item_number}: {variant.status}"
+                        + (f" · barcode {variant.barcode}" if variant.barcode else "")
+                    )
                     if variant.on_hand <= 0:
                         cell.setBackground(look.OUT_BG)
                 self.matrix.setItem(r, c, cell)

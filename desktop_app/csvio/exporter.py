@@ -33,7 +33,7 @@ _FETCH = 5000
 _Row = namedtuple(
     "_Row",
     "id parent_id item_id item_number name status_id on_hand on_order min_qty max_qty multiple_qty discontinued "
-    "non_inventory eta_date low_stock_qty low_stock_warning use_variant_inventory options parent_number",
+    "non_inventory eta_date low_stock_qty low_stock_warning use_variant_inventory options parent_number barcode",
 )
 
 
@@ -138,7 +138,7 @@ _ETA = STOREFRONT_HEADER.index("ETADate")
 _FAMILY_ORDER = "ORDER BY COALESCE(i.parent_id, i.id), i.id"
 _ORDERED = f"""SELECT i.id, i.parent_id, i.item_id, i.item_number, i.name, i.status_id, i.on_hand, i.on_order,
        i.min_qty, i.max_qty, i.multiple_qty, i.discontinued, i.non_inventory, i.eta_date, i.low_stock_qty,
-       i.low_stock_warning, i.use_variant_inventory, i.options, p.item_number
+       i.low_stock_warning, i.use_variant_inventory, i.options, p.item_number, i.barcode
 FROM items i LEFT JOIN items p ON p.id = i.parent_id {_FAMILY_ORDER}"""
 
 
@@ -159,7 +159,8 @@ _STOREFRONT = f"""SELECT i.item_id, {_guarded("i.item_number")}, {_guarded("i.na
        CASE WHEN i.use_variant_inventory THEN NULL ELSE i.on_hand END,
        CASE WHEN i.use_variant_inventory THEN NULL ELSE i.on_order END,
        i.min_qty, i.max_qty, i.multiple_qty, {_yes("i.discontinued")}, {_yes("i.non_inventory")}, i.eta_date,
-       i.low_stock_qty, {_yes("i.low_stock_warning")}, {_guarded("p.item_number")}, {_guarded("i.options")}
+       i.low_stock_qty, {_yes("i.low_stock_warning")}, {_guarded("p.item_number")}, {_guarded("i.options")},
+       {_guarded("i.barcode")}, {_guarded("i.supplier")}, i.reorder_to
 FROM items i JOIN statuses s ON s.id = i.status_id LEFT JOIN items p ON p.id = i.parent_id {_FAMILY_ORDER}"""
 
 
@@ -221,6 +222,7 @@ def _shopify_rows(conn: Connection) -> Iterator[list[str]]:
                 "shopify",
                 r.on_hand,
                 policy,
+                cv.quote_text(r.barcode),
             ]
             continue
         options = parse_options(r.options) if r.options else []
@@ -236,5 +238,6 @@ def _shopify_rows(conn: Connection) -> Iterator[list[str]]:
             "shopify",
             r.on_hand,
             policy,
+            cv.quote_text(r.barcode),
         ]
         first_variant = False

@@ -34,6 +34,10 @@ STOREFRONT_COLUMNS = {
     "lowstockwarningsenabled": "low_stock_warning",
     "parentitemnumber": "parent",
     "variantoptions": "options",
+    "gtin": "barcode",
+    # Not storefront columns: this editor's own, so that its export round-trips supplier and reorder level.
+    "supplier": "supplier",
+    "reorderto": "reorder_to",
 }
 STOREFRONT_HEADER = (
     "ItemID",
@@ -52,6 +56,9 @@ STOREFRONT_HEADER = (
     "LowStockWarningsEnabled",
     "ParentItemNumber",
     "VariantOptions",
+    "GTIN",
+    "Supplier",
+    "ReorderTo",
 )
 
 # Shopify header (lower case) -> role; the newer product template's names are accepted too.
@@ -65,6 +72,8 @@ SHOPIFY_COLUMNS = {
     "inventory quantity": "qty",
     "variant inventory policy": "policy",
     "continue selling when out of stock": "policy",
+    "variant barcode": "barcode",
+    "barcode": "barcode",
     **{f"option{n} name": f"option{n}_name" for n in (1, 2, 3)},
     **{f"option{n} value": f"option{n}_value" for n in (1, 2, 3)},
 }
@@ -81,6 +90,7 @@ SHOPIFY_HEADER = (
     "Variant Inventory Tracker",
     "Variant Inventory Qty",
     "Variant Inventory Policy",
+    "Variant Barcode",
 )
 
 
@@ -208,7 +218,12 @@ def _shopify_group(layout: Layout, group: list[tuple[int, list[str]]]) -> Iterat
         key = sku if sku[0].strip() else handle_cell
         yield RowInput(
             first_line,
-            {"item_number": key, "name": title, "on_hand": _cell(layout, first, "qty")},
+            {
+                "item_number": key,
+                "name": title,
+                "on_hand": _cell(layout, first, "qty"),
+                "barcode": _cell(layout, first, "barcode"),
+            },
             new_status=_policy_status(layout, first),
         )
         return
@@ -235,6 +250,7 @@ def _shopify_group(layout: Layout, group: list[tuple[int, list[str]]]) -> Iterat
                 "name": title,
                 "options": (";".join(options), first_column or "Option1 Value"),
                 "on_hand": _cell(layout, cells, "qty"),
+                "barcode": _cell(layout, cells, "barcode"),
             },
             new_status=_policy_status(layout, cells),
         )

@@ -31,7 +31,7 @@ from desktop_app.settings import BACK_ORDER, get_store_row
 CHUNK_ROWS = 20000
 CHECK_IN_ROWS = 250  # the row-by-row path reports progress and looks for Cancel this often
 MAX_LISTED_ERRORS = 1000  # a file of a million bad rows lists the first thousand and counts the rest
-TEXT_FIELDS = ("item_number", "name", "status", "parent", "options")
+TEXT_FIELDS = ("item_number", "name", "status", "parent", "options", "barcode", "supplier")
 INT_MINIMUM = {
     "item_id": 1,
     "on_hand": -cv.COUNT_MAX,
@@ -40,10 +40,13 @@ INT_MINIMUM = {
     "max_qty": 0,
     "multiple_qty": 1,
     "low_stock_qty": 0,
+    "reorder_to": 0,
 }
 INT_MAXIMUM = {"on_hand": cv.COUNT_MAX, "on_order": cv.COUNT_MAX}  # others: the 32-bit range
 BOOL_FIELDS = ("discontinued", "non_inventory", "low_stock_warning")
-PLAIN_FIELDS = ("name", "item_id", "item_number", "low_stock_qty", "options", *FOLLOWED_FIELDS)
+PLAIN_FIELDS = (
+    "name", "item_id", "item_number", "low_stock_qty", "options", "barcode", "reorder_to", *FOLLOWED_FIELDS
+)
 
 
 @dataclass(frozen=True)
@@ -648,8 +651,8 @@ class _Import:
             "on_order": values.get("on_order", 0),
             "committed": 0,
             "low_stock_qty": values.get("low_stock_qty", 0),
-            "barcode": None,
-            "reorder_to": 0,
+            "barcode": values.get("barcode"),
+            "reorder_to": values.get("reorder_to", 0),
             "use_variant_inventory": False,
             "version": 1,
         }

@@ -5,7 +5,7 @@ state; a line is one stock unit with its quantity, what was received of it, and 
 whole cents. One line per unit and PO (adding a unit again adds to its line).
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-27
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
