@@ -186,7 +186,7 @@ class Ledger:
         unit.committed += committed_delta
         unit.version += 1
 
-    def created(self, unit: Unit) -> None:
+    def _created(self, unit: Unit) -> None:
         """Record a new unit's starting counts as movements; creating an item never triggers a rule."""
         for quantity, value in (("on_hand", unit.on_hand), ("on_order", unit.on_order)):
             if value:
@@ -357,7 +357,7 @@ class Ledger:
             values = {k: v for k, v in row.items() if k != "id"}
             row["id"] = self.conn.execute(items.insert().values(**values)).inserted_primary_key[0]
             unit = unit_from_record(row)
-            self.created(unit)
+            self._created(unit)
             created.append(unit)
         return created
 
