@@ -191,28 +191,13 @@ def add_product(conn: Connection, ledger: Ledger, item_number: str | None, **fie
     if fields:
         raise TypeError(f"unknown product fields: {sorted(fields)}")
     check_values({**values, "item_number": item_number or ""}, values)
-    if status_name:
-        status_id = get_status(conn, status_name).id
-    else:
-        status_id = ledger.status_for_new_item(
-            on_hand=values["on_hand"],
-            non_inventory=values["non_inventory"],
-            discontinued=values["discontinued"],
-        )
-    new_id = conn.execute(
-        items.insert().values(
-            item_number=item_number,
-            item_id=storefront_id,
-            status_id=status_id,
-            committed=0,
-            use_variant_inventory=False,
-            version=1,
-            **values,
-        )
-    ).inserted_primary_key[0]
-    unit = lock_units(conn, items.c.id == new_id)[new_id]
-    ledger.created(unit)
-    return unit
+    record = {
+        "item_number": item_number,
+        "item_id": storefront_id,
+        "status_id": get_status(conn, status_name).id if status_name else None,  # None: what stock calls for
+        **values,
+    }
+    return ledger.create_units([record])[0]
 
 
 def edit_item(
@@ -341,34 +326,21 @@ def add_variant(
             .values(use_variant_inventory=True, version=items.c.version + 1)
         )
         product.use_variant_inventory = True
-    new_id = conn.execute(
-        items.insert().values(
-            parent_id=product.id,
-            item_number=item_number,
-            item_id=item_id,
-            name=prow.name,
-            options=options_text,
-            status_id=get_status(conn, status).id
-            if status
-            else ledger.status_for_new_item(
-                on_hand=on_hand or 0,
-                non_inventory=bool(prow.non_inventory),
-                discontinued=bool(prow.discontinued),
-            ),
-            on_hand=on_hand or 0,
-            on_order=on_order or 0,
-            committed=0,
-            low_stock_qty=low_stock_qty or 0,
-            barcode=barcode,
-            reorder_to=reorder_to or 0,
-            use_variant_inventory=False,
-            version=1,
-            **{f: getattr(prow, f) for f in FOLLOWED_FIELDS},
-        )
-    ).inserted_primary_key[0]
-    unit = lock_units(conn, items.c.id == new_id)[new_id]
-    ledger.created(unit)
-    return unit
+    record = {
+        "parent_id": product.id,
+        "item_number": item_number,
+        "item_id": item_id,
+        "name": prow.name,
+        "options": options_text,
+        "status_id": get_status(conn, status).id if status else None,  # None: what its stock calls for
+        "on_hand": on_hand or 0,
+        "on_order": on_order or 0,
+        "low_stock_qty": low_stock_qty or 0,
+        "barcode": barcode,
+        "reorder_to": reorder_to or 0,
+        **{f: getattr(prow, f) for f in FOLLOWED_FIELDS},
+    }
+    return ledger.create_units([record])[0]
 
 
 def _optional_text(value: str | None) -> str | None:

@@ -6,164 +6,60 @@ writes to the item and the ledger records, so that a revert can put them back).
 A ``Ledger`` lives inside one transaction and states its cause once: a manual edit (never triggering),
 or a change for a store (an order event, or a mass change made for a selected store), whose settings the
 rules of SPEC section 2 then use. Callers lock the units they change (``lock_units``), ask for changes,
-and ``flush`` writes them set-wise: one statement per kind of row, however many units changed.
+and ``flush`` writes them set-wise: one statement per kind of row, however many units changed. Many rows at
+once (an import) are staged in a temporary table instead (``create_stage``, ``apply_staged``): then every
+step is one SQL statement over all of them, with the same rules in SQL (``rules.SQL_NEW_STATUS``). New items
+come in through ``create_units``. Pure helpers (the ``Unit``, statuses, field text) live in ``units.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, text
 
 from desktop_app import rules
 from desktop_app.errors import InventoryError
-from desktop_app.models import StatusChangeReport, unit_label
-from desktop_app.schema import events, field_changes, items, movements, status_changes, statuses, stores
-from desktop_app.settings import _SEED_IDS as SEED_STATUS_IDS
-from desktop_app.settings import DEFAULT_STATUS_NAMES
-
-UNIT_COLUMNS = (
-    items.c.id,
-    items.c.parent_id,
-    items.c.item_id,
-    items.c.item_number,
-    items.c.name,
-    items.c.status_id,
-    items.c.on_hand,
-    items.c.on_order,
-    items.c.committed,
-    items.c.discontinued,
-    items.c.non_inventory,
-    items.c.min_qty,
-    items.c.max_qty,
-    items.c.multiple_qty,
-    items.c.use_variant_inventory,
-    items.c.version,
+from desktop_app.models import StatusChangeReport
+from desktop_app.schema import events, field_changes, items, movements, status_changes
+from desktop_app.settings import DEFAULT_STATUS_NAMES, SEED_STATUS_IDS
+from desktop_app.units import (
+    DEFAULT_ROLES,
+    FIELD_TYPES,
+    NEW_ITEM_DEFAULTS,
+    STAGE_COLUMNS,
+    STAGED_CHANGED,
+    UNIT_COLUMNS,
+    StatusInfo,
+    Unit,
+    field_text,
+    field_value,
+    load_statuses,
+    load_store_rules,
+    lock_unit_ids,
+    lock_units,
+    store_rules,
+    unit_from_record,
 )
 
-
-# The fields besides counts and status that a batch may change on an item, with their types. History keeps
-# their old and new values as text (``field_text``); a revert reads them back (``field_value``).
-FIELD_TYPES: dict[str, type] = {
-    "item_number": str,
-    "item_id": int,
-    "name": str,
-    "options": str,
-    "discontinued": bool,
-    "non_inventory": bool,
-    "min_qty": int,
-    "max_qty": int,
-    "multiple_qty": int,
-    "eta_date": dt.date,
-    "low_stock_qty": int,
-    "barcode": str,
-    "supplier": str,
-    "reorder_to": int,
-    "low_stock_warning": bool,
-}
-
-
-def field_text(value: object) -> str | None:
-    """A field's value as history keeps it: ``None`` stays None, booleans are "yes"/"no", dates ISO."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def field_value(name: str, text: str | None) -> object:
-    """The value ``field_text`` wrote, for field ``name``."""
-    if text is None:
-        return None
-    kind = FIELD_TYPES[name]
-    if kind is bool:
-        return text == "yes"
-    if kind is int:
-        return int(text)
-    if kind is dt.date:
-        return dt.date.fromisoformat(text)
-    return text
-
-
-@dataclass(slots=True)
-class Unit:
-    """A locked item row, kept up to date as the ledger changes it."""
-
-    id: int
-    parent_id: int | None
-    item_id: int | None
-    item_number: str | None
-    name: str
-    status_id: int
-    on_hand: int
-    on_order: int
-    committed: int
-    discontinued: bool
-    non_inventory: bool
-    min_qty: int
-    max_qty: int
-    multiple_qty: int
-    use_variant_inventory: bool
-    version: int
-
-    @property
-    def label(self) -> str:
-        return unit_label(self.item_number, self.item_id, self.name)
-
-    @property
-    def tracked(self) -> bool:
-        return not self.non_inventory
-
-
-@dataclass(frozen=True, slots=True)
-class StatusInfo:
-    id: int
-    name: str
-    unavailable: bool
-    back_order: bool
-
-
-_ROLES = ("in_stock", "out_of_stock", "back_order", "discontinued")  # StoreRules' order of the defaults
-
-
-def load_statuses(conn: Connection) -> dict[int, StatusInfo]:
-    rows = conn.execute(select(statuses.c.id, statuses.c.name, statuses.c.unavailable, statuses.c.back_order))
-    return {r.id: StatusInfo(r.id, r.name, bool(r.unavailable), bool(r.back_order)) for r in rows}
-
-
-def load_store_rules(conn: Connection, store_id: int) -> rules.StoreRules:
-    return store_rules(conn.execute(select(stores).where(stores.c.id == store_id)).one())
-
-
-def store_rules(row) -> rules.StoreRules:
-    """The rules' view of a ``stores`` row."""
-    return rules.StoreRules(
-        track_inventory=bool(row.track_inventory),
-        default_in_stock=row.default_in_stock_id,
-        default_out_of_stock=row.default_out_of_stock_id,
-        default_back_order=row.default_back_order_id,
-        default_discontinued=row.default_discontinued_id,
-    )
-
-
-def lock_units(conn: Connection, where) -> dict[int, Unit]:
-    """Read (and on a server, lock in id order) the item rows matching ``where``."""
-    stmt = select(*UNIT_COLUMNS).where(where).order_by(items.c.id).with_for_update()
-    return {r.id: Unit(*r) for r in conn.execute(stmt)}
-
-
-def lock_unit_ids(conn: Connection, ids: Iterable[int]) -> dict[int, Unit]:
-    ids = sorted(set(ids))
-    found: dict[int, Unit] = {}
-    for start in range(0, len(ids), 900):
-        found.update(lock_units(conn, items.c.id.in_(ids[start : start + 900])))
-    return found
+__all__ = [
+    "FIELD_TYPES",
+    "STAGE_COLUMNS",
+    "STAGED_CHANGED",
+    "UNIT_COLUMNS",
+    "Ledger",
+    "StatusInfo",
+    "Unit",
+    "field_text",
+    "field_value",
+    "load_statuses",
+    "load_store_rules",
+    "lock_unit_ids",
+    "lock_units",
+    "store_rules",
+]
 
 
 class Ledger:
@@ -290,7 +186,7 @@ class Ledger:
         unit.committed += committed_delta
         unit.version += 1
 
-    def created(self, unit: Unit) -> None:
+    def _created(self, unit: Unit) -> None:
         """Record a new unit's starting counts as movements; creating an item never triggers a rule."""
         for quantity, value in (("on_hand", unit.on_hand), ("on_order", unit.on_order)):
             if value:
@@ -304,7 +200,7 @@ class Ledger:
     ) -> int:
         """The status an item created without one gets (SPEC section 1): what its stock calls for, among the
         store's four defaults, or with no store the statuses of those names (creating never triggers)."""
-        by_role = rules.StoreRules(False, *(f"default_{r}" for r in _ROLES))
+        by_role = rules.StoreRules(False, *(f"default_{r}" for r in DEFAULT_ROLES))
         decision = rules.creation_status(
             on_hand=on_hand,
             non_inventory=non_inventory,
@@ -436,3 +332,99 @@ class Ledger:
             )
             self.field_change_count += len(self._field_rows)
             self._field_rows.clear()
+
+    # -- creating units ---------------------------------------------------------------------------
+    def create_units(self, rows: Sequence[dict], *, allows_back_order: bool = False) -> list[Unit]:
+        """Insert new items with their counts and status, and record their creation: movements of the starting
+        counts and the parents' sums (written by the next ``flush``). Creating never triggers a rule.
+
+        Each row holds ``items`` columns (missing ones get the schema's defaults). A row without a
+        ``status_id`` gets what its stock calls for (``status_for_new_item``; ``allows_back_order``: created
+        allowing back orders). Each row dict is completed in place (its ``id``, ``status_id``, ``committed``
+        and ``version``), so a caller holding it as its record of the item sees what was written.
+        """
+        created = []
+        for row in rows:
+            row.update({k: v for k, v in NEW_ITEM_DEFAULTS.items() if k not in row})
+            row.update(committed=0, version=1)
+            if row.get("status_id") is None:
+                row["status_id"] = self.status_for_new_item(
+                    on_hand=row["on_hand"],
+                    non_inventory=bool(row["non_inventory"]),
+                    discontinued=bool(row["discontinued"]),
+                    allows_back_order=allows_back_order,
+                )
+            values = {k: v for k, v in row.items() if k != "id"}
+            row["id"] = self.conn.execute(items.insert().values(**values)).inserted_primary_key[0]
+            unit = unit_from_record(row)
+            self._created(unit)
+            created.append(unit)
+        return created
+
+    # -- set-wise changes -------------------------------------------------------------------------
+    def create_stage(self, table: str, extra_columns: str = "") -> None:
+        """Create (once per connection) and empty a temporary table of changes for ``apply_staged``.
+
+        Its columns are ``STAGE_COLUMNS`` plus the caller's own (``extra_columns``, SQL column definitions).
+        The caller fills, per unit: ``line`` (history follows its order), ``item`` and ``parent`` (the row ids),
+        what it read from the locked row (``old_hand``, ``old_ord``, ``old_status``; ``disc``, ``noninv``,
+        ``back`` as 0/1: discontinued, non-inventory, its status allows back orders), the new counts
+        (``new_hand``, ``new_ord``) and ``req``, a status the user chose (or NULL).
+        """
+        extra = f", {extra_columns}" if extra_columns else ""
+        self.conn.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({STAGE_COLUMNS}{extra})")
+        self.conn.exec_driver_sql(f"DELETE FROM {table}")
+
+    def apply_staged(self, table: str) -> int:
+        """Change every unit staged in ``table``: the rules decide each status (one statement, the SQL form of
+        ``rules.decide_status``), then counts (atomic increments), statuses, parents' sums, movements and
+        status history are written, one statement each. Returns how many units changed; the table keeps each
+        row's ``new_status`` and ``rule`` (NULL when the status stays) for the caller's report.
+        """
+        self.flush()  # changes asked one by one come first, as they would in one flush
+        conn = self.conn
+
+        def sql(statement: str, **params):
+            return conn.execute(text(statement), params)
+
+        sql(
+            f"UPDATE {table} SET new_status = {rules.SQL_NEW_STATUS}, rule = {rules.SQL_RULE_IF_CHANGED}",
+            **rules.sql_parameters(self.rules),
+        )
+        changed = sql(f"SELECT COUNT(*) FROM {table} WHERE {STAGED_CHANGED}").scalar_one()
+        if not changed:
+            return 0
+        event = self.ensure_event()
+        counts = (("on_hand", "new_hand", "old_hand"), ("on_order", "new_ord", "old_ord"))
+        # One statement per column: SQLite maintains an index whenever its column is assigned, changed or not.
+        for column, new, old in counts:
+            sql(f"""UPDATE items SET {column} = items.{column} + (s.{new} - s.{old}), version = items.version + 1
+                FROM {table} s WHERE items.id = s.item AND s.{new} <> s.{old}""")
+        sql(f"""UPDATE items SET status_id = s.new_status, version = items.version + 1
+            FROM {table} s WHERE items.id = s.item AND s.new_status <> s.old_status""")
+        for column, new, old in counts:
+            sql(f"""UPDATE items SET {column} = items.{column} + d.delta, version = items.version + 1
+                FROM (SELECT parent, SUM({new} - {old}) AS delta FROM {table}
+                      WHERE parent IS NOT NULL AND {new} <> {old} GROUP BY parent) d
+                WHERE items.id = d.parent AND d.delta <> 0""")
+        for quantity, new, old in counts:
+            self.movement_count += sql(
+                f"""INSERT INTO movements (event_id, unit_id, quantity, delta, after)
+                SELECT :event, item, '{quantity}', {new} - {old}, {new} FROM {table} WHERE {new} <> {old}
+                ORDER BY line""",
+                event=event,
+            ).rowcount
+        sql(
+            f"""INSERT INTO status_changes (event_id, unit_id, from_status, to_status, rule)
+            SELECT :event, s.item, f.name, t.name, s.rule FROM {table} s
+            JOIN statuses f ON f.id = s.old_status JOIN statuses t ON t.id = s.new_status
+            WHERE s.rule IS NOT NULL ORDER BY s.line""",
+            event=event,
+        )
+        for item, number, old, new, rule in sql(
+            f"""SELECT s.item, i.item_number, f.name, t.name, s.rule FROM {table} s JOIN items i ON i.id = s.item
+                JOIN statuses f ON f.id = s.old_status JOIN statuses t ON t.id = s.new_status
+                WHERE s.rule IS NOT NULL ORDER BY s.line"""
+        ):
+            self.status_changes.append(StatusChangeReport(item, number, old, new, rule))
+        return changed

@@ -103,3 +103,37 @@ def creation_status(
     if allows_back_order:
         return Decision(defaults.default_back_order, BACK_ORDER)
     return Decision(defaults.default_out_of_stock, OUT_OF_STOCK)
+
+
+# The same decision in SQL, for the ledger's set-wise path. It reads a staged table's columns: ``req`` (the
+# status the user asked for, or NULL), ``old_status``, ``old_hand`` and ``new_hand``, and ``disc``, ``noninv``,
+# ``back`` (0/1: discontinued, non-inventory, the current status allows back orders); and the parameters that
+# ``sql_parameters`` gives. Each WHEN is the branch of ``decide_status`` in the same order;
+# tests/unit/test_rule_sql.py runs every combination of the rules' inputs through both and compares.
+SQL_RULE = f"""CASE
+    WHEN req IS NOT NULL AND req <> old_status THEN '{MANUAL}'
+    WHEN :triggering = 0 OR :track = 0 OR noninv = 1 THEN NULL
+    WHEN new_hand <= 0 AND new_hand < old_hand THEN
+        CASE WHEN disc = 1 THEN '{DISCONTINUED}' WHEN back = 1 THEN '{BACK_ORDER}' ELSE '{OUT_OF_STOCK}' END
+    WHEN old_hand <= 0 AND new_hand > 0 THEN '{IN_STOCK}'
+    ELSE NULL END"""
+# The status a unit ends with.
+SQL_NEW_STATUS = f"""CASE {SQL_RULE}
+    WHEN '{MANUAL}' THEN req WHEN '{DISCONTINUED}' THEN :discontinued WHEN '{BACK_ORDER}' THEN :back_order
+    WHEN '{OUT_OF_STOCK}' THEN :out_of_stock WHEN '{IN_STOCK}' THEN :in_stock ELSE old_status END"""
+# The rule to record: NULL when the status stays as it is (a rule that picks the current status changed nothing).
+SQL_RULE_IF_CHANGED = f"CASE WHEN ({SQL_NEW_STATUS}) = old_status THEN NULL ELSE {SQL_RULE} END"
+
+
+def sql_parameters(store: StoreRules | None) -> dict:
+    """The parameters of ``SQL_RULE`` and ``SQL_NEW_STATUS`` for a change made for ``store`` (None: not
+    triggering)."""
+    defaults = store or StoreRules(False, None, None, None, None)
+    return {
+        "triggering": 0 if store is None else 1,
+        "track": 1 if store is not None and store.track_inventory else 0,
+        "discontinued": defaults.default_discontinued,
+        "back_order": defaults.default_back_order,
+        "out_of_stock": defaults.default_out_of_stock,
+        "in_stock": defaults.default_in_stock,
+    }

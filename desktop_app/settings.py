@@ -16,7 +16,7 @@ DEFAULT_STATUS_NAMES = {
     "default_discontinued": "Discontinued",
 }
 # The seeded statuses' ids (migration 0001), used for a new store when a default was renamed.
-_SEED_IDS = {
+SEED_STATUS_IDS = {
     "default_in_stock": 1,
     "default_back_order": 2,
     "default_out_of_stock": 3,
@@ -181,7 +181,7 @@ def add_store(conn: Connection, name: str) -> Store:
     for label, status_name in DEFAULT_STATUS_NAMES.items():
         found = find_status(conn, status_name)
         if found is None:
-            row = conn.execute(select(statuses.c.id).where(statuses.c.id == _SEED_IDS[label])).first()
+            row = conn.execute(select(statuses.c.id).where(statuses.c.id == SEED_STATUS_IDS[label])).first()
             if row is None:
                 raise InventoryError(
                     f"The default status '{status_name}' no longer exists; add it before adding a store"

@@ -2,8 +2,9 @@
 
 Most rows of a stock file name an existing unit and give its new count. Those rows are written into a
 temporary table, and each step of the row-by-row path becomes one SQL statement over all of them: finding
-the items, locking them, the rules of SPEC section 2 (as a CASE expression that mirrors
-``desktop_app.rules.decide_status``), the counts, the parents' sums, and the movement and status history.
+the items and locking them here; then the ledger's set-wise entry point (``Ledger.apply_staged``) decides the
+statuses by the rules of SPEC section 2 (their SQL form) and writes the counts, the parents' sums, and the
+movement and status history.
 Rows that turn out not to be simple (an unknown item, a rename, an ItemID to take) go back to the
 row-by-row path. Tests check that both paths leave identical data and history.
 """
@@ -11,43 +12,21 @@ row-by-row path. Tests check that both paths leave identical data and history.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
-from desktop_app import rules
 from desktop_app.csvio import values as cv
 from desktop_app.csvio.formats import Layout, RowInput
-from desktop_app.models import StatusChangeReport
-
-if TYPE_CHECKING:
-    from desktop_app.csvio.importer import _Import
+from desktop_app.csvio.summary import STALE
+from desktop_app.ledger import STAGED_CHANGED
 
 STAGE = "import_stage"
 SIMPLE_FIELDS = frozenset({"item_id", "item_number", "on_hand", "on_order", "status"})
 
-_CREATE = f"""CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} (
-    line INTEGER PRIMARY KEY, sid INTEGER, num VARCHAR(200), hand INTEGER, ord INTEGER, req INTEGER,
-    item INTEGER, parent INTEGER, uvi INTEGER, disc INTEGER, noninv INTEGER, back INTEGER,
-    old_hand INTEGER, old_ord INTEGER, old_status INTEGER, new_hand INTEGER, new_ord INTEGER,
-    new_status INTEGER, rule VARCHAR(30), label VARCHAR(200), pk INTEGER, ver INTEGER, cur_ver INTEGER)"""
-
-# The rules of SPEC section 2, in SQL; each branch is the branch of the same name in rules.decide_status.
-_RULE = f"""CASE
-    WHEN req IS NOT NULL AND req <> old_status THEN '{rules.MANUAL}'
-    WHEN :triggering = 0 OR :track = 0 OR noninv = 1 THEN NULL
-    WHEN new_hand <= 0 AND new_hand < old_hand THEN
-        CASE WHEN disc = 1 THEN '{rules.DISCONTINUED}' WHEN back = 1 THEN '{rules.BACK_ORDER}'
-             ELSE '{rules.OUT_OF_STOCK}' END
-    WHEN old_hand <= 0 AND new_hand > 0 THEN '{rules.IN_STOCK}'
-    ELSE NULL END"""
-_NEW_STATUS = f"""CASE {_RULE}
-    WHEN '{rules.MANUAL}' THEN req WHEN '{rules.DISCONTINUED}' THEN :discontinued
-    WHEN '{rules.BACK_ORDER}' THEN :back_order WHEN '{rules.OUT_OF_STOCK}' THEN :out_of_stock
-    WHEN '{rules.IN_STOCK}' THEN :in_stock ELSE old_status END"""
-# A rule that leaves the status as it is changed nothing: no status history for it.
-_RULE_IF_CHANGED = f"CASE WHEN ({_NEW_STATUS}) = old_status THEN NULL ELSE {_RULE} END"
-_CHANGED = "(new_hand <> old_hand OR new_ord <> old_ord OR new_status <> old_status)"
+# The import's own columns, beside the ledger's (ledger.STAGE_COLUMNS): the row's keys and cells as given,
+# what matching found (a variant product? its label), and for grid rows the row id and version loaded.
+_OWN_COLUMNS = """sid INTEGER, num VARCHAR(200), hand INTEGER, ord INTEGER, uvi INTEGER, label VARCHAR(200),
+    pk INTEGER, ver INTEGER, cur_ver INTEGER"""
 _FILL = f"""item = i.id, cur_ver = i.version, parent = i.parent_id, old_hand = i.on_hand, old_ord = i.on_order,
     old_status = i.status_id, new_hand = COALESCE({STAGE}.hand, i.on_hand), new_ord = COALESCE({STAGE}.ord, i.on_order),
     uvi = CASE WHEN i.use_variant_inventory THEN 1 ELSE 0 END, disc = CASE WHEN i.discontinued THEN 1 ELSE 0 END,
@@ -81,12 +60,12 @@ def is_structurally_simple(row: RowInput) -> bool:
 class BulkStage:
     """Set-based application of simple rows inside one import's transaction."""
 
-    def __init__(self, job: _Import) -> None:
+    def __init__(self, job) -> None:
+        """``job``: the ``ImportJob`` (csvio/job.py) whose transaction, ledger and summary these rows share."""
         self.job = job
         self.conn: Connection = job.conn
         self.qmark = self.conn.dialect.paramstyle == "qmark"
-        self.conn.exec_driver_sql(_CREATE)
-        self.conn.exec_driver_sql(f"DELETE FROM {STAGE}")
+        job.ledger.create_stage(STAGE, _OWN_COLUMNS)
         self.staged: dict[int, RowInput | list[str]] = {}
         self.layout: Layout | None = None
         self.deferred: list[tuple[RowInput, int]] = []  # duplicates, reported once the chunk's claims settle
@@ -98,8 +77,6 @@ class BulkStage:
         return row if isinstance(row, RowInput) else row_input(self.layout, line, row)
 
     def _sql(self, statement: str, params: dict | None = None):
-        from sqlalchemy import text
-
         return self.conn.execute(text(statement), params or {})
 
     # -- staging ---------------------------------------------------------------------------------------------
@@ -255,27 +232,12 @@ class BulkStage:
         self.refused.clear()
         if not self.staged:
             return
-        store = job.ledger.rules
-        defaults = store or rules.StoreRules(False, None, None, None, None)
-        self._sql(
-            f"UPDATE {STAGE} SET new_status = {_NEW_STATUS}, rule = {_RULE_IF_CHANGED}",
-            {
-                "triggering": 0 if store is None else 1,
-                "track": 1 if store is not None and store.track_inventory else 0,
-                "discontinued": defaults.default_discontinued,
-                "back_order": defaults.default_back_order,
-                "out_of_stock": defaults.default_out_of_stock,
-                "in_stock": defaults.default_in_stock,
-            },
-        )
-        changed = self._sql(f"SELECT COUNT(*) FROM {STAGE} WHERE {_CHANGED}").scalar_one()
+        changed = job.ledger.apply_staged(STAGE)
         total = self._sql(f"SELECT COUNT(*) FROM {STAGE}").scalar_one()
         summary.updated += changed
         summary.unchanged += total - changed
-        if changed:
-            self._write(job.ledger.ensure_event())
-            if summary.changes is not None:
-                self._note_changes()
+        if changed and summary.changes is not None:
+            self._note_changes()
         self._sql(f"DELETE FROM {STAGE}")
         self.staged.clear()
 
@@ -288,8 +250,6 @@ class BulkStage:
 
     def _refuse_stale(self) -> None:
         """A grid row whose item changed after the grid loaded it is a conflict, never an overwrite."""
-        from desktop_app.csvio.importer import STALE
-
         stale = [
             line
             for (line,) in self._sql(
@@ -316,48 +276,12 @@ class BulkStage:
                 )
         return None
 
-    def _write(self, event_id: int) -> None:
-        """Counts (atomic increments on locked rows), statuses, parents' sums, then the history."""
-        # One statement per column: SQLite maintains an index whenever its column is assigned, changed or not.
-        for column, new, old in (("on_hand", "new_hand", "old_hand"), ("on_order", "new_ord", "old_ord")):
-            self._sql(f"""UPDATE items SET {column} = items.{column} + (s.{new} - s.{old}),
-                  version = items.version + 1
-                FROM {STAGE} s WHERE items.id = s.item AND s.{new} <> s.{old}""")
-        self._sql(f"""UPDATE items SET status_id = s.new_status, version = items.version + 1
-            FROM {STAGE} s WHERE items.id = s.item AND s.new_status <> s.old_status""")
-        for column, new, old in (("on_hand", "new_hand", "old_hand"), ("on_order", "new_ord", "old_ord")):
-            self._sql(f"""UPDATE items SET {column} = items.{column} + d.delta, version = items.version + 1
-                FROM (SELECT parent, SUM({new} - {old}) AS delta FROM {STAGE}
-                      WHERE parent IS NOT NULL AND {new} <> {old} GROUP BY parent) d
-                WHERE items.id = d.parent AND d.delta <> 0""")
-        for quantity, new, old in (("on_hand", "new_hand", "old_hand"), ("on_order", "new_ord", "old_ord")):
-            self._sql(
-                f"""INSERT INTO movements (event_id, unit_id, quantity, delta, after)
-                SELECT :event, item, '{quantity}', {new} - {old}, {new} FROM {STAGE} WHERE {new} <> {old}
-                ORDER BY line""",
-                {"event": event_id},
-            )
-        self._sql(
-            f"""INSERT INTO status_changes (event_id, unit_id, from_status, to_status, rule)
-            SELECT :event, s.item, f.name, t.name, s.rule FROM {STAGE} s
-            JOIN statuses f ON f.id = s.old_status JOIN statuses t ON t.id = s.new_status
-            WHERE s.rule IS NOT NULL ORDER BY s.line""",
-            {"event": event_id},
-        )
-        reports = self.job.ledger.status_changes
-        for item, number, old, new, rule in self._sql(
-            f"""SELECT s.item, i.item_number, f.name, t.name, s.rule FROM {STAGE} s JOIN items i ON i.id = s.item
-                JOIN statuses f ON f.id = s.old_status JOIN statuses t ON t.id = s.new_status
-                WHERE s.rule IS NOT NULL ORDER BY s.line"""
-        ):
-            reports.append(StatusChangeReport(item, number, old, new, rule))
-
     def _note_changes(self) -> None:
         names = {sid: s.name for sid, s in self.job.ledger.statuses.items()}
         changes = self.job.summary.changes
         for label, old_hand, new_hand, old_ord, new_ord, old_status, new_status in self._sql(
             f"""SELECT label, old_hand, new_hand, old_ord, new_ord, old_status, new_status FROM {STAGE}
-                WHERE {_CHANGED} ORDER BY line"""
+                WHERE {STAGED_CHANGED} ORDER BY line"""
         ):
             for name, old, new in (("on_hand", old_hand, new_hand), ("on_order", old_ord, new_ord)):
                 if old != new:
