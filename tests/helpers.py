@@ -1,10 +1,17 @@
-"""Checks shared by the integration tests."""
+"""Checks and runners shared by the integration tests."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
+import os
+import subprocess
+import sys
+import weakref
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, event, func, select
 
 from desktop_app.schema import items, movements, order_lines
 
@@ -64,3 +71,69 @@ def write_csv(path, header, rows, *, encoding="utf-8", delimiter=","):
         writer.writerow(header)
         writer.writerows(rows)
     return str(path)
+
+
+@dataclass
+class CliResult:
+    """What a run of the command line left: its exit status and everything it printed."""
+
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args, env: dict[str, str] | None = None) -> CliResult:
+    """Run ``inventory-editor ARGS`` in this process: ``desktop_app.cli.main`` with stdout and stderr captured.
+
+    The same entry point the installed command calls, without starting a new Python for every command (a
+    second or more each on a loaded machine). ``INVENTORY_EDITOR_DB`` is unset unless ``env`` sets it, as for
+    a command run with ``--db``; ``env`` adds variables for the run. Every engine the command opened is
+    disposed afterwards, as at the end of its process. Tests of what only a real process shows (a closed pipe,
+    the environment of a new process, the log file) use :func:`run_cli_process`.
+    """
+    from desktop_app.cli import main
+
+    argv = [str(a) for a in args]
+    out, err = io.StringIO(), io.StringIO()
+    engines: weakref.WeakSet = weakref.WeakSet()
+
+    def opened(conn) -> None:
+        engines.add(conn.engine)
+
+    changes = {"INVENTORY_EDITOR_DB": None, **(env or {})}
+    saved = {name: os.environ.get(name) for name in changes}
+    event.listen(Engine, "engine_connect", opened)
+    try:
+        for name, value in changes.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv)
+            except SystemExit as exc:  # argparse: wrong usage (2), --help and --version (0)
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        event.remove(Engine, "engine_connect", opened)
+        for engine in list(engines):
+            engine.dispose()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return CliResult(argv, code, out.getvalue(), err.getvalue())
+
+
+def run_cli_process(*args, env: dict[str, str] | None = None, timeout: float = 300) -> CliResult:
+    """Run ``python -m desktop_app ARGS`` in a new process (``INVENTORY_EDITOR_DB`` unset unless ``env`` sets it)."""
+    full = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    full.pop("INVENTORY_EDITOR_DB", None)
+    full.update(env or {})
+    argv = [str(a) for a in args]
+    proc = subprocess.run(
+        [sys.executable, "-m", "desktop_app", *argv], capture_output=True, text=True, env=full, timeout=timeout
+    )
+    return CliResult(argv, proc.returncode, proc.stdout, proc.stderr)

@@ -169,6 +169,7 @@ def _reads_and_refuses_writes(db, export_to):
         refused(run(db, *args), str(db), "is read-only", "nothing was changed")
 
 
+@pytest.mark.slow
 def test_case_9_a_read_only_folder_opens_read_only(demo_db, tmp_path):
     assert json.loads(run(demo_db, "product", "show", "MUG-CER", "--json").stdout)["on_hand"] > 0
     before = (sorted(os.listdir(demo_db.parent)), digest(demo_db))

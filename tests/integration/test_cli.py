@@ -8,19 +8,13 @@ import sys
 import pytest
 
 from tests.conftest import fixture_path
-from tests.helpers import write_csv
+from tests.helpers import run_cli, write_csv
 
 
 def run(db, *args):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    env.pop("INVENTORY_EDITOR_DB", None)
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app", "--db", db, *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    # In this process (tests.helpers.run_cli): the same main() as the installed command, without a new
+    # Python per command. A few tests below run real processes (the environment, a closed pipe).
+    return run_cli("--db", db, *args)
 
 
 @pytest.fixture

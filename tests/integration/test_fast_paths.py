@@ -86,6 +86,7 @@ ROWS = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=ROWS, store=st.sampled_from([None, "Main"]), skip=st.booleans())
 def test_set_based_import_equals_row_by_row(tmp_path, rows, store, skip):

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -31,11 +32,41 @@ from desktop_app.schema import (
     stores,
 )
 from desktop_app.service import Inventory
+from tests.conftest import Template
 from tests.helpers import committed_mismatches, history_mismatches, write_csv
+
+pytestmark = pytest.mark.slow
 
 UNITS = ["A", "B", "C", "T-S", "T-M"]
 STORES = {"Ordered": "ordered", "Paid": "paid", "Shipped": "shipped", "Off": None}
 _files = itertools.count()
+
+
+def _starting_catalog(inv: Inventory) -> None:
+    """Four stores (three tracking, removing at each event; one not tracking) and five units."""
+    for name, remove_when in STORES.items():
+        inv.add_store(name)
+        if remove_when:
+            inv.set_store(name, track_inventory=True, remove_when=remove_when)
+    inv.add_product("A", on_hand=3)
+    inv.add_product("B", on_hand=0, status="Back Order")
+    inv.add_product("C", on_hand=5, non_inventory=True)
+    inv.add_product("T")
+    inv.add_variant("T", "T-S", ["Size=S"], on_hand=2)
+    inv.add_variant("T", "T-M", ["Size=M"], on_hand=1)
+
+
+# Made once per module (a copy of the session's migrated template, filled); every example starts from a copy
+# of it (on PostgreSQL in the PostgreSQL pass). A state machine takes no fixtures, hence the module global.
+STARTING_CATALOG: Template | None = None
+
+
+@pytest.fixture(autouse=True, scope="module")
+def starting_catalog(migrated_template):
+    global STARTING_CATALOG
+    STARTING_CATALOG = Template(fill=_starting_catalog, base=migrated_template)
+    yield STARTING_CATALOG
+    STARTING_CATALOG.drop()
 
 
 class Line:
@@ -47,18 +78,8 @@ class InventoryMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="ie-prop-"))
-        self.inv = Inventory(str(self.dir / "p.db"))
-        inv = self.inv
-        for name, remove_when in STORES.items():
-            inv.add_store(name)
-            if remove_when:
-                inv.set_store(name, track_inventory=True, remove_when=remove_when)
-        inv.add_product("A", on_hand=3)
-        inv.add_product("B", on_hand=0, status="Back Order")
-        inv.add_product("C", on_hand=5, non_inventory=True)
-        inv.add_product("T")
-        inv.add_variant("T", "T-S", ["Size=S"], on_hand=2)
-        inv.add_variant("T", "T-M", ["Size=M"], on_hand=1)
+        self._database = STARTING_CATALOG.new_url(str(self.dir / "p.db"))
+        self.inv = Inventory(next(self._database))
         self.on_hand = {"A": 3, "B": 0, "C": 5, "T-S": 2, "T-M": 1}
         self.tracking = {name: bool(rw) for name, rw in STORES.items()}
         self.remove_when = {name: rw or "ordered" for name, rw in STORES.items()}
@@ -69,6 +90,7 @@ class InventoryMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         self.inv.db.dispose()
+        self._database.close()  # drops the example's database on a server
         shutil.rmtree(self.dir, ignore_errors=True)
 
     # -- helpers ---------------------------------------------------------------------------------------------

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
+
+
+@pytest.fixture(autouse=True)
+def _collect_the_test_s_widgets(qapp):
+    """After each test (and after pytest-qt closed its widgets): delete what was left, and collect garbage.
+
+    Python's collector otherwise frees a test's Qt wrappers at a moment chosen by allocation counts, perhaps in
+    the middle of the next test's window being built; done here, the order no longer depends on the test
+    before.
+    """
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QApplication.processEvents()
+    gc.collect()
 
 
 @pytest.fixture
@@ -15,13 +31,35 @@ def settings(tmp_path):
     return s
 
 
+def _load_demo(inventory) -> None:
+    from desktop_app.demo import load_demo
+
+    load_demo(inventory)
+
+
+@pytest.fixture(scope="session")
+def demo_template(migrated_template):
+    """A database holding the demo catalog, made once per session; ``demo`` tests get a copy of it."""
+    from tests.conftest import Template
+
+    template = Template(fill=_load_demo, base=migrated_template)
+    yield template
+    template.drop()
+
+
+@pytest.fixture
+def db_url(request, tmp_path, migrated_template, demo_template):
+    """The test's new database: a copy of the demo catalog for a test using ``demo``, else an empty inventory."""
+    template = demo_template if "demo" in request.fixturenames else migrated_template
+    yield from template.new_url(str(tmp_path / "inventory.db"))
+
+
 @pytest.fixture
 def demo(db_url):
-    from desktop_app.demo import load_demo
+    """The demo catalog (``init --demo``), in the test's own database."""
     from desktop_app.service import Inventory
 
     inventory = Inventory(db_url)
-    load_demo(inventory)
     yield inventory
     inventory.db.dispose()
 

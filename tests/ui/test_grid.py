@@ -211,6 +211,7 @@ def test_wizard_preview_matches_what_applying_does(qtbot, inventory, fixture):
     assert [c.as_json() for c in applied.status_changes] == [c.as_json() for c in preview.status_changes]
 
 
+@pytest.mark.slow
 def test_cancelling_a_large_import_half_way_leaves_nothing_changed(qtbot, catalog, tmp_path):
     from ui.state import AppState
 

@@ -1,352 +1,235 @@
-"""The status decision of SPEC section 2, one case per rule and per exception."""
+"""The status decision of SPEC section 2 (and the status at creation of SPEC section 1), as tables.
+
+One line per case, in the SPEC's order: the store whose rules apply ("no store" for a change that is never
+triggering), the on-hand count moving from old to new, the unit's current status, the unit's flags, a status
+chosen in the same change (an import or grid status cell), and what the rules must give: the status and the
+name of the rule that gave it. "Back Order" and "Preorder" are statuses that allow back orders; the others
+do not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pytest
 
 from desktop_app import rules
-from desktop_app.rules import StoreRules, decide_status
-
-TRACKING = StoreRules(True, "In Stock", "Out of Stock", "Back Order", "Discontinued")
-NOT_TRACKING = StoreRules(False, "In Stock", "Out of Stock", "Back Order", "Discontinued")
-# A store whose defaults are custom statuses, to see the store's choice (not a fixed name) is used.
-CUSTOM = StoreRules(True, "Ready", "Gone", "Coming", "Retired")
-
-# (case, old, new, status, status allows back order, discontinued, non inventory, store, requested,
-#  expected status, expected rule)
-CASES = [
-    (
-        "reaching 0 -> out of stock",
-        2,
-        0,
-        "In Stock",
-        False,
-        False,
-        False,
-        TRACKING,
-        None,
-        "Out of Stock",
-        rules.OUT_OF_STOCK,
-    ),
-    (
-        "going further below 0 -> out of stock",
-        0,
-        -1,
-        "In Stock",
-        False,
-        False,
-        False,
-        TRACKING,
-        None,
-        "Out of Stock",
-        rules.OUT_OF_STOCK,
-    ),
-    (
-        "reaching 0 with a back-order status -> back order",
-        1,
-        0,
-        "Preorder",
-        True,
-        False,
-        False,
-        TRACKING,
-        None,
-        "Back Order",
-        rules.BACK_ORDER,
-    ),
-    (
-        "below 0 with a back-order status -> back order",
-        1,
-        -2,
-        "Back Order",
-        True,
-        False,
-        False,
-        TRACKING,
-        None,
-        "Back Order",
-        rules.BACK_ORDER,
-    ),
-    (
-        "discontinued wins over back order",
-        1,
-        -2,
-        "Back Order",
-        True,
-        True,
-        False,
-        TRACKING,
-        None,
-        "Discontinued",
-        rules.DISCONTINUED,
-    ),
-    (
-        "discontinued reaching 0",
-        3,
-        0,
-        "In Stock",
-        False,
-        True,
-        False,
-        TRACKING,
-        None,
-        "Discontinued",
-        rules.DISCONTINUED,
-    ),
-    (
-        "from 0 to above 0 -> in stock",
-        0,
-        3,
-        "Out of Stock",
-        False,
-        False,
-        False,
-        TRACKING,
-        None,
-        "In Stock",
-        rules.IN_STOCK,
-    ),
-    (
-        "from below 0 to above 0 -> in stock",
-        -4,
-        1,
-        "Back Order",
-        True,
-        False,
-        False,
-        TRACKING,
-        None,
-        "In Stock",
-        rules.IN_STOCK,
-    ),
-    (
-        "the store's own defaults are used",
-        0,
-        5,
-        "Gone",
-        False,
-        False,
-        False,
-        CUSTOM,
-        None,
-        "Ready",
-        rules.IN_STOCK,
-    ),
-    (
-        "above 0 to above 0: stays",
-        5,
-        2,
-        "Custom",
-        False,
-        False,
-        False,
-        TRACKING,
-        None,
-        "Custom",
-        rules.NO_CROSSING,
-    ),
-    (
-        "below 0 rising but still <= 0: stays",
-        -5,
-        -2,
-        "Back Order",
-        True,
-        False,
-        False,
-        TRACKING,
-        None,
-        "Back Order",
-        rules.NO_CROSSING,
-    ),
-    ("0 to 0: stays", 0, 0, "In Stock", False, False, False, TRACKING, None, "In Stock", rules.NO_CROSSING),
-    (
-        "tracking off: nothing happens",
-        2,
-        0,
-        "In Stock",
-        False,
-        False,
-        False,
-        NOT_TRACKING,
-        None,
-        "In Stock",
-        rules.TRACKING_OFF,
-    ),
-    (
-        "non-inventory: nothing happens",
-        2,
-        0,
-        "In Stock",
-        False,
-        False,
-        True,
-        TRACKING,
-        None,
-        "In Stock",
-        rules.NON_INVENTORY,
-    ),
-    (
-        "manual edit (no store): never triggers",
-        5,
-        0,
-        "In Stock",
-        False,
-        False,
-        False,
-        None,
-        None,
-        "In Stock",
-        rules.NOT_TRIGGERING,
-    ),
-    (
-        "mass change with no store: never triggers",
-        0,
-        8,
-        "Out of Stock",
-        False,
-        False,
-        False,
-        None,
-        None,
-        "Out of Stock",
-        rules.NOT_TRIGGERING,
-    ),
-    (
-        "a different status in the same change is the user's choice and wins",
-        5,
-        0,
-        "In Stock",
-        False,
-        False,
-        False,
-        TRACKING,
-        "Made to Order",
-        "Made to Order",
-        rules.MANUAL,
-    ),
-    (
-        "a manual status with no store sticks",
-        5,
-        0,
-        "In Stock",
-        False,
-        False,
-        False,
-        None,
-        "Hidden",
-        "Hidden",
-        rules.MANUAL,
-    ),
-    (
-        "a repeated status cell expresses no choice: the rules apply",
-        5,
-        0,
-        "In Stock",
-        False,
-        False,
-        False,
-        TRACKING,
-        "In Stock",
-        "Out of Stock",
-        rules.OUT_OF_STOCK,
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    "old,new,status,back_order,discontinued,non_inventory,store,requested,expected,rule",
-    [case[1:] for case in CASES],
-    ids=[case[0] for case in CASES],
+from desktop_app.rules import (
+    BACK_ORDER,
+    DISCONTINUED,
+    IN_STOCK,
+    MANUAL,
+    NO_CROSSING,
+    NON_INVENTORY,
+    NOT_TRIGGERING,
+    OUT_OF_STOCK,
+    TRACKING_OFF,
+    StoreRules,
 )
-def test_status_decision(
-    old, new, status, back_order, discontinued, non_inventory, store, requested, expected, rule
-):
-    decision = decide_status(
-        old=old,
-        new=new,
-        status=status,
-        status_allows_back_order=back_order,
-        discontinued=discontinued,
-        non_inventory=non_inventory,
-        store=store,
-        requested_status=requested,
-    )
-    assert (decision.status, decision.rule) == (expected, rule)
-    assert decision.changes(status) == (expected != status)
+
+STORES: dict[str, StoreRules | None] = {
+    "tracked": StoreRules(True, "In Stock", "Out of Stock", "Back Order", "Discontinued"),
+    "untracked": StoreRules(False, "In Stock", "Out of Stock", "Back Order", "Discontinued"),
+    # A store whose defaults are custom statuses, to see the store's choice (not a fixed name) is used.
+    "custom": StoreRules(True, "Ready", "Gone", "Coming", "Retired"),
+    "no store": None,  # a manual edit, or a mass change with no store selected
+}
+BACK_ORDER_STATUSES = {"Back Order", "Preorder"}
+UNIT_FLAGS = {"discontinued", "non-inventory", "allows back orders"}
+
+
+def _flags(unit: str) -> set[str]:
+    flags = {f.strip() for f in unit.split(",") if f.strip()}
+    if flags - UNIT_FLAGS:
+        raise ValueError(f"unknown unit flags {flags - UNIT_FLAGS} (known: {UNIT_FLAGS})")
+    return flags
+
+
+@dataclass(frozen=True)
+class Case:
+    """One line of the rule table: a triggering (or not) change of on hand, and the status it must give."""
+
+    store_name: str
+    move: str  # "old -> new"
+    status: str
+    expect: str
+    rule: str
+    unit: str = ""  # "discontinued", "non-inventory", or both
+    chosen: str | None = None
+
+    @property
+    def store(self) -> StoreRules | None:
+        return STORES[self.store_name]
+
+    @property
+    def old(self) -> int:
+        return int(self.move.split("->")[0])
+
+    @property
+    def new(self) -> int:
+        return int(self.move.split("->")[1])
+
+    @property
+    def back_order(self) -> bool:
+        return self.status in BACK_ORDER_STATUSES
+
+    @property
+    def discontinued(self) -> bool:
+        return "discontinued" in _flags(self.unit)
+
+    @property
+    def non_inventory(self) -> bool:
+        return "non-inventory" in _flags(self.unit)
+
+    @property
+    def name(self) -> str:
+        unit = f" ({self.unit})" if self.unit else ""
+        chosen = f", {self.chosen!r} chosen" if self.chosen else ""
+        return f"{self.store_name}: {self.move}, {self.status}{unit}{chosen} => {self.expect} [{self.rule}]"
+
+    def decide(self) -> rules.Decision:
+        return rules.decide_status(
+            old=self.old,
+            new=self.new,
+            status=self.status,
+            status_allows_back_order=self.back_order,
+            discontinued=self.discontinued,
+            non_inventory=self.non_inventory,
+            store=self.store,
+            requested_status=self.chosen,
+        )
+
+
+case = Case
+
+# fmt: off
+CASES = [
+    # A change is triggering only for a store. Never triggering: a manual edit of one product or variant
+    # (neither its on hand nor anything else), and any mass change made with no store selected.
+    case("no store", "5 -> 0", "In Stock", expect="In Stock", rule=NOT_TRIGGERING),
+    case("no store", "0 -> 8", "Out of Stock", expect="Out of Stock", rule=NOT_TRIGGERING),
+    case("no store", "1 -> 0", "In Stock", unit="discontinued", expect="In Stock", rule=NOT_TRIGGERING),
+    # 1. Nothing happens if the store's track_inventory is off or the unit is non_inventory.
+    case("untracked", "2 -> 0", "In Stock", expect="In Stock", rule=TRACKING_OFF),
+    case("untracked", "0 -> 3", "Out of Stock", expect="Out of Stock", rule=TRACKING_OFF),
+    case("untracked", "2 -> 0", "In Stock", unit="discontinued", expect="In Stock", rule=TRACKING_OFF),
+    case("tracked", "2 -> 0", "In Stock", unit="non-inventory", expect="In Stock", rule=NON_INVENTORY),
+    case("tracked", "0 -> 5", "Sold Out", unit="non-inventory", expect="Sold Out", rule=NON_INVENTORY),
+    case("custom", "1 -> 0", "Ready", unit="non-inventory, discontinued", expect="Ready", rule=NON_INVENTORY),
+    # 2. If new <= 0 and new < old (stock reached 0, or went further below):
+    #    the product is discontinued -> the store's default_discontinued;
+    case("tracked", "3 -> 0", "In Stock", unit="discontinued", expect="Discontinued", rule=DISCONTINUED),
+    case("tracked", "1 -> -2", "Back Order", unit="discontinued", expect="Discontinued", rule=DISCONTINUED),
+    case("custom", "2 -> 0", "Ready", unit="discontinued", expect="Retired", rule=DISCONTINUED),
+    #    else the unit's current status has back_order -> the store's default_back_order;
+    case("tracked", "1 -> 0", "Preorder", expect="Back Order", rule=BACK_ORDER),
+    case("tracked", "1 -> -2", "Back Order", expect="Back Order", rule=BACK_ORDER),
+    case("custom", "1 -> 0", "Preorder", expect="Coming", rule=BACK_ORDER),
+    #    else -> the store's default_out_of_stock.
+    case("tracked", "2 -> 0", "In Stock", expect="Out of Stock", rule=OUT_OF_STOCK),
+    case("tracked", "0 -> -1", "In Stock", expect="Out of Stock", rule=OUT_OF_STOCK),
+    case("tracked", "3 -> -2", "In Stock", expect="Out of Stock", rule=OUT_OF_STOCK),
+    case("custom", "4 -> 0", "Ready", expect="Gone", rule=OUT_OF_STOCK),
+    # 3. If old <= 0 < new -> the store's default_in_stock.
+    case("tracked", "0 -> 3", "Out of Stock", expect="In Stock", rule=IN_STOCK),
+    case("tracked", "-4 -> 1", "Back Order", expect="In Stock", rule=IN_STOCK),
+    case("tracked", "0 -> 2", "Discontinued", unit="discontinued", expect="In Stock", rule=IN_STOCK),
+    case("custom", "0 -> 5", "Gone", expect="Ready", rule=IN_STOCK),
+    # 4. Otherwise the status stays.
+    case("tracked", "5 -> 2", "Custom", expect="Custom", rule=NO_CROSSING),
+    case("tracked", "-5 -> -2", "Back Order", expect="Back Order", rule=NO_CROSSING),
+    case("tracked", "-3 -> 0", "Back Order", expect="Back Order", rule=NO_CROSSING),
+    case("tracked", "0 -> 0", "In Stock", expect="In Stock", rule=NO_CROSSING),
+    # A status set by a user's explicit choice is recorded with the rule manual; it sticks until the next
+    # triggering change. An import row or grid edit that sets both the count and the status: a status that
+    # differs from the current one is the user's choice and wins; one that repeats it expresses no choice.
+    case("tracked", "5 -> 0", "In Stock", chosen="Made to Order", expect="Made to Order", rule=MANUAL),
+    case("untracked", "0 -> 4", "In Stock", chosen="Hidden", expect="Hidden", rule=MANUAL),
+    case("no store", "5 -> 0", "In Stock", chosen="Hidden", expect="Hidden", rule=MANUAL),
+    case("tracked", "5 -> 0", "In Stock", chosen="In Stock", expect="Out of Stock", rule=OUT_OF_STOCK),
+    case("tracked", "0 -> 4", "Out of Stock", chosen="Out of Stock", expect="In Stock", rule=IN_STOCK),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_status_decision(case: Case):
+    decision = case.decide()
+    assert (decision.status, decision.rule) == (case.expect, case.rule)
+    assert decision.changes(case.status) == (case.expect != case.status)
 
 
 def test_every_rule_name_has_a_case():
-    covered = {case[-1] for case in CASES}
-    assert covered >= {
-        rules.MANUAL,
-        rules.DISCONTINUED,
-        rules.BACK_ORDER,
-        rules.OUT_OF_STOCK,
-        rules.IN_STOCK,
-        rules.NOT_TRIGGERING,
-        rules.TRACKING_OFF,
-        rules.NON_INVENTORY,
-        rules.NO_CROSSING,
+    assert {c.rule for c in CASES} >= {
+        MANUAL,
+        DISCONTINUED,
+        BACK_ORDER,
+        OUT_OF_STOCK,
+        IN_STOCK,
+        NOT_TRIGGERING,
+        TRACKING_OFF,
+        NON_INVENTORY,
+        NO_CROSSING,
     }
 
 
-# The status of an item created without one (SPEC section 1): (case, on hand, non-inventory, discontinued,
-# allows back orders, defaults, expected status, expected rule). Creating is never triggering, so a store
-# that does not track inventory still lends its defaults.
+@dataclass(frozen=True)
+class Creation:
+    """One line of the creation table: an item created without a status, and the status it gets."""
+
+    store_name: str
+    on_hand: int
+    expect: str
+    rule: str
+    unit: str = ""  # "discontinued", "non-inventory", "allows back orders" (the other platform's `continue`)
+
+    @property
+    def name(self) -> str:
+        unit = f" ({self.unit})" if self.unit else ""
+        return f"{self.store_name}: on hand {self.on_hand}{unit} => {self.expect} [{self.rule}]"
+
+    def decide(self) -> rules.Decision:
+        flags = _flags(self.unit)
+        return rules.creation_status(
+            on_hand=self.on_hand,
+            non_inventory="non-inventory" in flags,
+            discontinued="discontinued" in flags,
+            allows_back_order="allows back orders" in flags,
+            defaults=STORES[self.store_name],
+        )
+
+
+created = Creation
+
+# fmt: off
 CREATION_CASES = [
-    ("stock above 0 -> in stock", 3, False, False, False, TRACKING, "In Stock", rules.IN_STOCK),
-    ("stock above 0 wins over back orders", 1, False, False, True, TRACKING, "In Stock", rules.IN_STOCK),
-    ("no stock -> out of stock", 0, False, False, False, TRACKING, "Out of Stock", rules.OUT_OF_STOCK),
-    ("below 0 -> out of stock", -576, False, False, False, TRACKING, "Out of Stock", rules.OUT_OF_STOCK),
-    ("non-inventory -> in stock", 0, True, False, False, TRACKING, "In Stock", rules.IN_STOCK),
-    (
-        "non-inventory and discontinued -> in stock",
-        0,
-        True,
-        True,
-        False,
-        TRACKING,
-        "In Stock",
-        rules.IN_STOCK,
-    ),
-    ("discontinued -> discontinued", 0, False, True, False, TRACKING, "Discontinued", rules.DISCONTINUED),
-    (
-        "discontinued wins over back orders",
-        -2,
-        False,
-        True,
-        True,
-        TRACKING,
-        "Discontinued",
-        rules.DISCONTINUED,
-    ),
-    ("allows back orders -> back order", 0, False, False, True, TRACKING, "Back Order", rules.BACK_ORDER),
-    ("the store's own defaults", 0, False, False, False, CUSTOM, "Gone", rules.OUT_OF_STOCK),
-    ("the store's own in stock", 5, False, False, False, CUSTOM, "Ready", rules.IN_STOCK),
-    ("the store's own back order", -1, False, False, True, CUSTOM, "Coming", rules.BACK_ORDER),
-    ("the store's own discontinued", 0, False, True, False, CUSTOM, "Retired", rules.DISCONTINUED),
-    (
-        "a store not tracking still lends its defaults",
-        0,
-        False,
-        False,
-        False,
-        NOT_TRACKING,
-        "Out of Stock",
-        rules.OUT_OF_STOCK,
-    ),
+    # A product or variant created without a status gets the status its stock calls for:
+    # In Stock when its on hand is above 0 or it is non_inventory;
+    created("tracked", 3, expect="In Stock", rule=IN_STOCK),
+    created("tracked", 1, unit="allows back orders", expect="In Stock", rule=IN_STOCK),
+    created("tracked", 0, unit="non-inventory", expect="In Stock", rule=IN_STOCK),
+    created("tracked", 0, unit="non-inventory, discontinued", expect="In Stock", rule=IN_STOCK),
+    # otherwise Discontinued if created discontinued,
+    created("tracked", 0, unit="discontinued", expect="Discontinued", rule=DISCONTINUED),
+    created("tracked", -2, unit="discontinued, allows back orders", expect="Discontinued", rule=DISCONTINUED),
+    # else Back Order when it is created allowing back orders,
+    created("tracked", 0, unit="allows back orders", expect="Back Order", rule=BACK_ORDER),
+    # else Out of Stock.
+    created("tracked", 0, expect="Out of Stock", rule=OUT_OF_STOCK),
+    created("tracked", -576, expect="Out of Stock", rule=OUT_OF_STOCK),
+    # With a store selected these are that store's four defaults (creating is never triggering, so a store
+    # that does not track inventory still lends its defaults).
+    created("custom", 0, expect="Gone", rule=OUT_OF_STOCK),
+    created("custom", 5, expect="Ready", rule=IN_STOCK),
+    created("custom", -1, unit="allows back orders", expect="Coming", rule=BACK_ORDER),
+    created("custom", 0, unit="discontinued", expect="Retired", rule=DISCONTINUED),
+    created("untracked", 0, expect="Out of Stock", rule=OUT_OF_STOCK),
 ]
+# fmt: on
 
 
-@pytest.mark.parametrize(
-    "on_hand,non_inventory,discontinued,back_order,defaults,expected,rule",
-    [case[1:] for case in CREATION_CASES],
-    ids=[case[0] for case in CREATION_CASES],
-)
-def test_status_at_creation(on_hand, non_inventory, discontinued, back_order, defaults, expected, rule):
-    decision = rules.creation_status(
-        on_hand=on_hand,
-        non_inventory=non_inventory,
-        discontinued=discontinued,
-        allows_back_order=back_order,
-        defaults=defaults,
-    )
-    assert (decision.status, decision.rule) == (expected, rule)
+@pytest.mark.parametrize("case", CREATION_CASES, ids=[c.name for c in CREATION_CASES])
+def test_status_at_creation(case: Creation):
+    decision = case.decide()
+    assert (decision.status, decision.rule) == (case.expect, case.rule)
+
