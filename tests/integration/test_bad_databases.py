@@ -187,7 +187,7 @@ def test_case_9_a_read_only_file_opens_read_only_and_leaves_nothing_beside_it(de
 
 
 @contextlib.contextmanager
-def small_disk(path, size="600k"):
+def small_disk(path, size="1200k"):
     if os.geteuid() != 0:
         pytest.skip("mounting a small disk needs root")
     path.mkdir()
