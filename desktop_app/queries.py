@@ -139,12 +139,19 @@ def disagrees(
     return not unavailable and not back_order
 
 
+# The sort keys that can be empty. Only these get a NULLS clause: PostgreSQL's default btree order is NULLS
+# LAST, so an explicit NULLS FIRST on a column that is never empty would stop its index serving the ORDER BY
+# (a parallel sort of every row instead of an index scan). Their PostgreSQL indexes are NULLS FIRST (0010).
+NULLABLE_SORTS = frozenset({"item_number", "eta_date"})
+
+
 def order_by(q: UnitQuery):
     """ORDER BY for a view; empty values (an ETA not set) come first ascending, last descending, everywhere."""
     key = SORT_KEYS.get(q.sort, items.c.id)
+    nullable = q.sort in NULLABLE_SORTS
     if q.descending:
-        return (key.desc().nulls_last(), items.c.id.desc())
-    return (key.asc().nulls_first(), items.c.id.asc())
+        return (key.desc().nulls_last() if nullable else key.desc(), items.c.id.desc())
+    return (key.asc().nulls_first() if nullable else key.asc(), items.c.id.asc())
 
 
 def _before(q: UnitQuery, key_value, item_id: int):
