@@ -10,27 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, select
 
-from desktop_app.catalog import item_where
+from desktop_app import order_sql
+from desktop_app.catalog import ITEM_ID_FORM, item_where
 from desktop_app.errors import InventoryError, NotFound
 from desktop_app.ledger import Ledger, Unit, load_statuses, lock_unit_ids, lock_units
 from desktop_app.models import Order, OrderLine
+from desktop_app.order_sql import Line as _Line
 from desktop_app.schema import OPEN_ORDER_STATES, items, order_lines, orders, stores
 from desktop_app.settings import get_store_row
-
-
-@dataclass
-class _Line:
-    id: int
-    unit_id: int
-    quantity: int
-    removed: int
-    restored: int
-    returned: int
-    committed: int
 
 
 def parse_quantity(text: str, what: str) -> int:
@@ -118,16 +108,14 @@ def _put_back(ledger: Ledger, unit: Unit, line: _Line, amount: int) -> None:
 
 def place_order(conn: Connection, who: str, store_name: str, wanted: Sequence[tuple[str, int]]) -> int:
     """Place an order; refused as a whole (naming each bad line and why) if any line is not acceptable."""
-    store = get_store_row(conn, store_name)
+    found = conn.execute(order_sql.STORE_BY_NAME, {"name": store_name.strip().lower()}).first()
+    if found is None:
+        get_store_row(conn, store_name)  # raises, naming the stores there are
+    statuses_by_id: dict = {}  # the store's defaults and the units' statuses: all the rules may use here
+    store = order_sql.store_and_defaults(found, statuses_by_id)
     if not wanted:
         raise InventoryError("An order needs at least one line (ITEM=QTY)")
-    statuses_by_id = load_statuses(conn)
-    refs = [ref for ref, _ in wanted]
-    units: dict[str, Unit] = {}
-    for ref in dict.fromkeys(refs):
-        found = lock_units(conn, item_where(ref))
-        if found:
-            units[ref] = next(iter(found.values()))
+    units = _lock_refs(conn, [ref for ref, _ in wanted], statuses_by_id)
     problems: list[str] = []
     totals: dict[int, int] = defaultdict(int)
     for n, (ref, qty) in enumerate(wanted, start=1):
@@ -170,22 +158,8 @@ def place_order(conn: Connection, who: str, store_name: str, wanted: Sequence[tu
     if problems:
         raise InventoryError("The order was refused; nothing was changed.", details=problems)
     order_id = conn.execute(
-        orders.insert().values(
-            store_id=store.id, state="placed", paid=False, placed_at=dt.datetime.now(dt.UTC), who=who
-        )
+        order_sql.INSERT_ORDER, {"store_id": store.id, "placed_at": dt.datetime.now(dt.UTC), "who": who}
     ).inserted_primary_key[0]
-    conn.execute(
-        order_lines.insert().values(
-            order_id=order_id,
-            unit_id=bindparam("u"),
-            quantity=bindparam("q"),
-            removed=0,
-            restored=0,
-            returned=0,
-            committed=0,
-        ),
-        [{"u": units[ref].id, "q": qty} for ref, qty in wanted],
-    )
     ledger = Ledger(
         conn,
         cause="order placed",
@@ -195,7 +169,8 @@ def place_order(conn: Connection, who: str, store_name: str, wanted: Sequence[tu
         statuses_by_id=statuses_by_id,
         store_row=store,
     )
-    lines = _load_lines(conn, order_id)
+    # The lines are settled before they are written, so each is written once, with its final figures.
+    lines = [_Line(None, units[ref].id, qty, 0, 0, 0, 0) for ref, qty in wanted]
     by_id = {u.id: u for u in units.values()}
     _settle(
         ledger,
@@ -205,35 +180,84 @@ def place_order(conn: Connection, who: str, store_name: str, wanted: Sequence[tu
         track=bool(store.track_inventory),
         remove=store.remove_when == "ordered",
     )
-    _save_lines(conn, lines)
+    conn.execute(
+        order_sql.INSERT_LINE,
+        [
+            {"order_id": order_id, "u": ln.unit_id, "q": ln.quantity, "removed": ln.removed,
+             "committed": ln.committed}
+            for ln in lines
+        ],
+    )
     ledger.flush()
     return order_id
 
 
+def _lock_refs(conn: Connection, refs: list, statuses_by_id: dict) -> dict[str, Unit]:
+    """The units the order's ITEM arguments name (by item number in one query; ``#N`` by ItemID)."""
+    units: dict[str, Unit] = {}
+    by_number: dict[str, list] = defaultdict(list)
+    for ref in dict.fromkeys(refs):
+        text = (ref or "").strip() if isinstance(ref, str) else ref
+        if isinstance(text, str) and not ITEM_ID_FORM.fullmatch(text):
+            by_number[text].append(ref)
+            continue
+        found = lock_units(conn, item_where(ref))
+        if found:
+            units[ref] = next(iter(found.values()))
+    locked, found_statuses = order_sql.lock_units_by_number(conn, list(by_number))
+    statuses_by_id.update(found_statuses)
+    for number, unit in locked.items():
+        for ref in by_number.get(number, ()):
+            units[ref] = unit
+    if any(u.status_id not in statuses_by_id for u in units.values()):
+        statuses_by_id.update(load_statuses(conn))
+    return units
+
+
 def _event(conn: Connection, who: str, order_id: int, cause: str, allowed: tuple[str, ...], verb: str):
+    found = order_sql.load_event(conn, order_id)
+    if found is None:  # no such order (or, never made by this code, one with no lines)
+        found = _event_without_lines(conn, order_id)
+    if found.state == "deleted":
+        raise NotFound(f"There is no order {order_id}")
+    if found.state not in allowed:
+        raise InventoryError(f"Order {order_id} is {found.state} and cannot be {verb}")
+    ledger = Ledger(
+        conn,
+        cause=cause,
+        who=who,
+        store_id=found.store.id,
+        order_id=order_id,
+        statuses_by_id=found.statuses,
+        store_row=found.store,
+    )
+    found.before = {ln.id: ln.values() for ln in found.lines}
+    return found, found.store, found.lines, found.units, ledger
+
+
+def _event_without_lines(conn: Connection, order_id: int) -> order_sql.EventRows:
     order = _load_order(conn, order_id)
-    if order.state not in allowed:
-        raise InventoryError(f"Order {order_id} is {order.state} and cannot be {verb}")
-    store = conn.execute(select(stores).where(stores.c.id == order.store_id)).one()
-    lines = _load_lines(conn, order_id)
-    units = lock_unit_ids(conn, [ln.unit_id for ln in lines])
-    ledger = Ledger(conn, cause=cause, who=who, store_id=store.id, order_id=order_id, store_row=store)
-    return order, store, lines, units, ledger
+    found: dict = {}
+    row = conn.execute(order_sql.STORE_BY_ID, {"store_id": order.store_id}).one()
+    store = order_sql.store_and_defaults(row, found)
+    return order_sql.EventRows(order.state, bool(order.paid), store, [], {}, found)
 
 
-def _finish(conn: Connection, order_id: int, ledger: Ledger, lines: list[_Line], **values) -> None:
-    _save_lines(conn, lines)
+def _finish(conn: Connection, order_id: int, ledger: Ledger, event, **values) -> None:
+    order_sql.save_lines(conn, event.lines, event.before)
     ledger.flush()
-    conn.execute(orders.update().where(orders.c.id == order_id).values(**values))
+    changed = {k: v for k, v in values.items() if getattr(event, k) != v}
+    if changed:
+        order_sql.update_order(conn, order_id, changed)
 
 
 def pay_order(conn: Connection, who: str, order_id: int) -> None:
-    order, store, lines, units, ledger = _event(
+    event, store, lines, units, ledger = _event(
         conn, who, order_id, "order paid", ("placed", "paid", "shipped", "returned"), "paid"
     )
-    if order.paid:
+    if event.paid:
         raise InventoryError(f"Order {order_id} is already paid")
-    if order.state == "placed":
+    if event.state == "placed":
         _settle(
             ledger,
             units,
@@ -242,30 +266,30 @@ def pay_order(conn: Connection, who: str, order_id: int) -> None:
             track=bool(store.track_inventory),
             remove=store.remove_when == "paid",
         )
-        _finish(conn, order_id, ledger, lines, paid=True, state="paid")
+        _finish(conn, order_id, ledger, event, paid=True, state="paid")
     else:  # shipped before it was paid: shipping already removed everything
-        _finish(conn, order_id, ledger, lines, paid=True)
+        _finish(conn, order_id, ledger, event, paid=True)
 
 
 def ship_order(conn: Connection, who: str, order_id: int) -> None:
-    _, store, lines, units, ledger = _event(
+    event, store, lines, units, ledger = _event(
         conn, who, order_id, "order shipped", OPEN_ORDER_STATES, "shipped"
     )
     # Goods that left cannot still be on hand: shipping removes whatever was not removed yet.
     _settle(ledger, units, lines, open_=False, track=bool(store.track_inventory), remove=True)
-    _finish(conn, order_id, ledger, lines, state="shipped")
+    _finish(conn, order_id, ledger, event, state="shipped")
 
 
 def cancel_order(conn: Connection, who: str, order_id: int) -> None:
-    _, _, lines, units, ledger = _event(
+    event, _, lines, units, ledger = _event(
         conn, who, order_id, "order cancelled", OPEN_ORDER_STATES, "cancelled"
     )
     _close_and_put_back(ledger, units, lines)
-    _finish(conn, order_id, ledger, lines, state="cancelled")
+    _finish(conn, order_id, ledger, event, state="cancelled")
 
 
 def delete_order(conn: Connection, who: str, order_id: int) -> None:
-    order, _, lines, units, ledger = _event(
+    event, _, lines, units, ledger = _event(
         conn,
         who,
         order_id,
@@ -273,9 +297,9 @@ def delete_order(conn: Connection, who: str, order_id: int) -> None:
         ("placed", "paid", "shipped", "returned", "cancelled"),
         "deleted",
     )
-    if order.state in OPEN_ORDER_STATES:
+    if event.state in OPEN_ORDER_STATES:
         _close_and_put_back(ledger, units, lines)
-    _finish(conn, order_id, ledger, lines, state="deleted")
+    _finish(conn, order_id, ledger, event, state="deleted")
 
 
 def _close_and_put_back(ledger: Ledger, units: dict[int, Unit], lines: list[_Line]) -> None:
@@ -289,7 +313,7 @@ def _close_and_put_back(ledger: Ledger, units: dict[int, Unit], lines: list[_Lin
 
 def return_order(conn: Connection, who: str, order_id: int, wanted: Sequence[tuple[str, int]] = ()) -> None:
     """A return of shipped lines (all of them when none are named) puts back what was removed for them."""
-    _, _, lines, units, ledger = _event(conn, who, order_id, "order returned", ("shipped",), "returned")
+    event, _, lines, units, ledger = _event(conn, who, order_id, "order returned", ("shipped",), "returned")
     if not wanted:
         requests = {ln.id: ln.quantity - ln.returned for ln in lines if ln.quantity > ln.returned}
     else:
@@ -325,7 +349,7 @@ def return_order(conn: Connection, who: str, order_id: int, wanted: Sequence[tup
             line.returned += amount
             _put_back(ledger, units[line.unit_id], line, amount)
     state = "returned" if all(ln.returned >= ln.quantity for ln in lines) else "shipped"
-    _finish(conn, order_id, ledger, lines, state=state)
+    _finish(conn, order_id, ledger, event, state=state)
 
 
 def resettle_store(conn: Connection, who: str, store_id: int) -> None:
