@@ -2,10 +2,11 @@
 
 Building a Core statement and computing its cache key cost more than SQLite takes to run it, and an order's
 three transactions ran about thirty of them; here each is built at import and only executed. One query
-loads everything an order event works on: the order, its store with the store's four default statuses, its
-lines, their units with each unit's current status. So every status the rules may read or write for this
-order comes with it, as the database holds it now: a status or store edited by anyone (another workstation
-too) is what the next order sees, with nothing to invalidate.
+loads (and on a server locks) what an order event works on: the order, its store, its lines and their units.
+The statuses are read in the same transaction by one more small query, so a status or store edited by
+anyone (another workstation too) is what the next order sees, with nothing to invalidate. (They are not
+joined to the locked units: on PostgreSQL a unit whose status changed while we waited for its lock would
+drop out of the join when the row is re-checked.)
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from sqlalchemy import Connection, bindparam, func, select
 
 from desktop_app.ledger import UNIT_COLUMNS, StatusInfo, Unit
 from desktop_app.schema import items, order_lines, orders, statuses, stores
-
-DEFAULT_ROLES = ("in_stock", "out_of_stock", "back_order", "discontinued")
 
 
 @dataclass(slots=True)
@@ -53,24 +52,9 @@ _STORE_COLUMNS = (
     stores.c.name,
     stores.c.track_inventory,
     stores.c.remove_when,
-    *(stores.c[f"default_{role}_id"] for role in DEFAULT_ROLES),
+    *(stores.c[f"default_{role}_id"] for role in ("in_stock", "out_of_stock", "back_order", "discontinued")),
 )
-_DEFAULTS = [statuses.alias(f"default_{role}") for role in DEFAULT_ROLES]
-_STATUS_FIELDS = ("id", "name", "unavailable", "back_order")
-
-
-def _status_columns(table) -> list:
-    return [table.c[f] for f in _STATUS_FIELDS]
-
-
-def _with_defaults(frm):
-    for role, alias in zip(DEFAULT_ROLES, _DEFAULTS, strict=True):
-        frm = frm.join(alias, alias.c.id == stores.c[f"default_{role}_id"])
-    return frm
-
-
-_DEFAULT_COLUMNS = [c for alias in _DEFAULTS for c in _status_columns(alias)]
-_CURRENT = statuses.alias("current_status")
+_STATUS_COLUMNS = (statuses.c.id, statuses.c.name, statuses.c.unavailable, statuses.c.back_order)
 _LINE_COLUMNS = (
     order_lines.c.id,
     order_lines.c.unit_id,
@@ -80,48 +64,30 @@ _LINE_COLUMNS = (
     order_lines.c.returned,
     order_lines.c.committed,
 )
-_N_STORE, _N_DEFAULTS = len(_STORE_COLUMNS), len(_DEFAULT_COLUMNS)
-_N_LINE, _N_UNIT = len(_LINE_COLUMNS), len(UNIT_COLUMNS)
+_N_STORE, _N_LINE, _N_UNIT = len(_STORE_COLUMNS), len(_LINE_COLUMNS), len(UNIT_COLUMNS)
 
 # An order event: the order and its units locked (on a server, the order first, then the units in id order,
-# as every writer locks units); the store and statuses are only read.
+# as every writer locks units); the store is only read.
 EVENT = (
-    select(
-        orders.c.state,
-        orders.c.paid,
-        *_STORE_COLUMNS,
-        *_DEFAULT_COLUMNS,
-        *_LINE_COLUMNS,
-        *UNIT_COLUMNS,
-        *_status_columns(_CURRENT),
-    )
+    select(orders.c.state, orders.c.paid, *_STORE_COLUMNS, *_LINE_COLUMNS, *UNIT_COLUMNS)
     .select_from(
-        _with_defaults(orders.join(stores, stores.c.id == orders.c.store_id))
+        orders.join(stores, stores.c.id == orders.c.store_id)
         .join(order_lines, order_lines.c.order_id == orders.c.id)
         .join(items, items.c.id == order_lines.c.unit_id)
-        .join(_CURRENT, _CURRENT.c.id == items.c.status_id)
     )
     .where(orders.c.id == bindparam("order_id"))
     .order_by(items.c.id, order_lines.c.id)
     .with_for_update(of=[orders, items])
 )
-STORE_BY_NAME = (
-    select(*_STORE_COLUMNS, *_DEFAULT_COLUMNS)
-    .select_from(_with_defaults(stores))
-    .where(func.lower(stores.c.name) == bindparam("name"))
-)
-STORE_BY_ID = (
-    select(*_STORE_COLUMNS, *_DEFAULT_COLUMNS)
-    .select_from(_with_defaults(stores))
-    .where(stores.c.id == bindparam("store_id"))
-)
+STORE_BY_NAME = select(*_STORE_COLUMNS).where(func.lower(stores.c.name) == bindparam("name"))
+STORE_BY_ID = select(*_STORE_COLUMNS).where(stores.c.id == bindparam("store_id"))
 UNITS_BY_NUMBER = (
-    select(*UNIT_COLUMNS, *_status_columns(_CURRENT))
-    .select_from(items.join(_CURRENT, _CURRENT.c.id == items.c.status_id))
+    select(*UNIT_COLUMNS)
     .where(items.c.item_number.in_(bindparam("numbers", expanding=True)))
     .order_by(items.c.id)
-    .with_for_update(of=items)
+    .with_for_update()
 )
+STATUSES = select(*_STATUS_COLUMNS)
 INSERT_ORDER = orders.insert().values(
     store_id=bindparam("store_id"),
     state="placed",
@@ -164,18 +130,9 @@ def update_order(conn: Connection, order_id: int, values: dict) -> None:
     conn.execute(stmt, {"b_order": order_id, **{f"b_{name}": value for name, value in values.items()}})
 
 
-def _status(values) -> StatusInfo:
-    return StatusInfo(values[0], values[1], bool(values[2]), bool(values[3]))
-
-
-def store_and_defaults(values, found: dict[int, StatusInfo]) -> StoreRow:
-    """A ``StoreRow`` from the store's columns followed by its four default statuses' (adding those)."""
-    store = StoreRow(*values[:_N_STORE])
-    for i in range(4):
-        start = _N_STORE + 4 * i
-        status = _status(values[start : start + 4])
-        found[status.id] = status
-    return store
+def load_statuses(conn: Connection) -> dict[int, StatusInfo]:
+    """Every status, as the database holds it now (a handful of rows)."""
+    return {r[0]: StatusInfo(r[0], r[1], bool(r[2]), bool(r[3])) for r in conn.execute(STATUSES)}
 
 
 @dataclass
@@ -185,45 +142,36 @@ class EventRows:
     store: StoreRow
     lines: list[Line]  # in line order
     units: dict[int, Unit]
-    statuses: dict[int, StatusInfo]  # every status the rules may read or set for this order
+    statuses: dict[int, StatusInfo]
     before: dict[int, tuple] = field(default_factory=dict)  # each line's figures as loaded
 
 
 def load_event(conn: Connection, order_id: int) -> EventRows | None:
-    """Everything an order event works on, in one query (None: no such order)."""
+    """Everything an order event works on, in one query, and the statuses (None: no such order)."""
     rows = conn.execute(EVENT, {"order_id": order_id}).all()
     if not rows:
         return None
     first = rows[0]
-    found: dict[int, StatusInfo] = {}
-    store = store_and_defaults(first[2:], found)
+    store = StoreRow(*first[2 : 2 + _N_STORE])
     lines: list[Line] = []
     units: dict[int, Unit] = {}
-    at_line = 2 + _N_STORE + _N_DEFAULTS
+    at_line = 2 + _N_STORE
     at_unit = at_line + _N_LINE
-    at_status = at_unit + _N_UNIT
     for row in rows:
         lines.append(Line(*row[at_line:at_unit]))
         unit_id = row[at_unit]
         if unit_id not in units:
-            units[unit_id] = Unit(*row[at_unit:at_status])
-            status = _status(row[at_status:])
-            found[status.id] = status
+            units[unit_id] = Unit(*row[at_unit:])
     lines.sort(key=lambda line: line.id)
-    return EventRows(first[0], bool(first[1]), store, lines, units, found)
+    return EventRows(first[0], bool(first[1]), store, lines, units, load_statuses(conn))
 
 
-def lock_units_by_number(conn: Connection, numbers: list[str]) -> tuple[dict[str, Unit], dict[int, StatusInfo]]:
-    """The units with these item numbers, locked in id order, with their current statuses."""
-    units: dict[str, Unit] = {}
-    found: dict[int, StatusInfo] = {}
-    if numbers:
-        for row in conn.execute(UNITS_BY_NUMBER, {"numbers": numbers}):
-            unit = Unit(*row[:_N_UNIT])
-            units[unit.item_number] = unit
-            status = _status(row[_N_UNIT:])
-            found[status.id] = status
-    return units, found
+def lock_units_by_number(conn: Connection, numbers: list[str]) -> dict[str, Unit]:
+    """The units with these item numbers, locked in id order."""
+    if not numbers:
+        return {}
+    rows = conn.execute(UNITS_BY_NUMBER, {"numbers": numbers})
+    return {unit.item_number: unit for unit in (Unit(*row) for row in rows)}
 
 
 def save_lines(conn: Connection, lines: list[Line], before: dict[int, tuple]) -> None:

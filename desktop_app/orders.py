@@ -16,7 +16,7 @@ from sqlalchemy import Connection, bindparam, select
 from desktop_app import order_sql
 from desktop_app.catalog import ITEM_ID_FORM, item_where
 from desktop_app.errors import InventoryError, NotFound
-from desktop_app.ledger import Ledger, Unit, load_statuses, lock_unit_ids, lock_units
+from desktop_app.ledger import Ledger, Unit, lock_unit_ids, lock_units
 from desktop_app.models import Order, OrderLine
 from desktop_app.order_sql import Line as _Line
 from desktop_app.schema import OPEN_ORDER_STATES, items, order_lines, orders, stores
@@ -111,11 +111,11 @@ def place_order(conn: Connection, who: str, store_name: str, wanted: Sequence[tu
     found = conn.execute(order_sql.STORE_BY_NAME, {"name": store_name.strip().lower()}).first()
     if found is None:
         get_store_row(conn, store_name)  # raises, naming the stores there are
-    statuses_by_id: dict = {}  # the store's defaults and the units' statuses: all the rules may use here
-    store = order_sql.store_and_defaults(found, statuses_by_id)
+    store = order_sql.StoreRow(*found)
     if not wanted:
         raise InventoryError("An order needs at least one line (ITEM=QTY)")
-    units = _lock_refs(conn, [ref for ref, _ in wanted], statuses_by_id)
+    statuses_by_id = order_sql.load_statuses(conn)
+    units = _lock_refs(conn, [ref for ref, _ in wanted])
     problems: list[str] = []
     totals: dict[int, int] = defaultdict(int)
     for n, (ref, qty) in enumerate(wanted, start=1):
@@ -192,7 +192,7 @@ def place_order(conn: Connection, who: str, store_name: str, wanted: Sequence[tu
     return order_id
 
 
-def _lock_refs(conn: Connection, refs: list, statuses_by_id: dict) -> dict[str, Unit]:
+def _lock_refs(conn: Connection, refs: list) -> dict[str, Unit]:
     """The units the order's ITEM arguments name (by item number in one query; ``#N`` by ItemID)."""
     units: dict[str, Unit] = {}
     by_number: dict[str, list] = defaultdict(list)
@@ -204,14 +204,10 @@ def _lock_refs(conn: Connection, refs: list, statuses_by_id: dict) -> dict[str, 
         found = lock_units(conn, item_where(ref))
         if found:
             units[ref] = next(iter(found.values()))
-    locked, found_statuses = order_sql.lock_units_by_number(conn, list(by_number))
-    statuses_by_id.update(found_statuses)
-    for number, unit in locked.items():
+    for number, unit in order_sql.lock_units_by_number(conn, list(by_number)).items():
         for ref in by_number.get(number, ()):
             units[ref] = unit
-    if any(u.status_id not in statuses_by_id for u in units.values()):
-        statuses_by_id.update(load_statuses(conn))
-    return units
+    return {ref: units[ref] for ref in dict.fromkeys(refs) if ref in units}  # in the order's order
 
 
 def _event(conn: Connection, who: str, order_id: int, cause: str, allowed: tuple[str, ...], verb: str):
@@ -237,10 +233,8 @@ def _event(conn: Connection, who: str, order_id: int, cause: str, allowed: tuple
 
 def _event_without_lines(conn: Connection, order_id: int) -> order_sql.EventRows:
     order = _load_order(conn, order_id)
-    found: dict = {}
-    row = conn.execute(order_sql.STORE_BY_ID, {"store_id": order.store_id}).one()
-    store = order_sql.store_and_defaults(row, found)
-    return order_sql.EventRows(order.state, bool(order.paid), store, [], {}, found)
+    store = order_sql.StoreRow(*conn.execute(order_sql.STORE_BY_ID, {"store_id": order.store_id}).one())
+    return order_sql.EventRows(order.state, bool(order.paid), store, [], {}, order_sql.load_statuses(conn))
 
 
 def _finish(conn: Connection, order_id: int, ledger: Ledger, event, **values) -> None:
@@ -380,32 +374,49 @@ def get_order(conn: Connection, order_id: int) -> Order:
 
 
 def _order(conn: Connection, row) -> Order:
-    store = conn.execute(select(stores.c.name).where(stores.c.id == row.store_id)).scalar_one()
-    lines = conn.execute(
-        select(order_lines, items.c.item_number, items.c.item_id)
-        .join(items, items.c.id == order_lines.c.unit_id)
-        .where(order_lines.c.order_id == row.id)
-        .order_by(order_lines.c.id)
-    )
-    return Order(
-        id=row.id,
-        store=store,
-        state=row.state,
-        paid=bool(row.paid),
-        placed_at=row.placed_at,
-        lines=tuple(
-            OrderLine(
-                id=ln.id,
-                unit_id=ln.unit_id,
-                item_number=ln.item_number or (f"#{ln.item_id}" if ln.item_id is not None else None),
-                quantity=ln.quantity,
-                removed=ln.removed,
-                restored=ln.restored,
-                returned=ln.returned,
+    return _orders(conn, [row])[0]
+
+
+_ORDER_LINES = (
+    select(order_lines, items.c.item_number, items.c.item_id)
+    .join(items, items.c.id == order_lines.c.unit_id)
+    .where(order_lines.c.order_id.in_(bindparam("order_ids", expanding=True)))
+    .order_by(order_lines.c.id)
+)
+_STORE_NAMES = select(stores.c.id, stores.c.name)
+
+
+def _orders(conn: Connection, rows) -> list[Order]:
+    """Orders with their lines: two queries for any number of orders (the orders window lists 500)."""
+    if not rows:
+        return []
+    names = dict(conn.execute(_STORE_NAMES).all())
+    lines_of: dict[int, list[OrderLine]] = defaultdict(list)
+    for start in range(0, len(rows), 900):
+        ids = [row.id for row in rows[start : start + 900]]
+        for ln in conn.execute(_ORDER_LINES, {"order_ids": ids}):
+            lines_of[ln.order_id].append(
+                OrderLine(
+                    id=ln.id,
+                    unit_id=ln.unit_id,
+                    item_number=ln.item_number or (f"#{ln.item_id}" if ln.item_id is not None else None),
+                    quantity=ln.quantity,
+                    removed=ln.removed,
+                    restored=ln.restored,
+                    returned=ln.returned,
+                )
             )
-            for ln in lines
-        ),
-    )
+    return [
+        Order(
+            id=row.id,
+            store=names[row.store_id],
+            state=row.state,
+            paid=bool(row.paid),
+            placed_at=row.placed_at,
+            lines=tuple(lines_of[row.id]),
+        )
+        for row in rows
+    ]
 
 
 def list_orders(
@@ -416,4 +427,4 @@ def list_orders(
         stmt = stmt.where(orders.c.store_id == get_store_row(conn, store).id)
     if states:
         stmt = stmt.where(orders.c.state.in_(states))
-    return [_order(conn, row) for row in conn.execute(stmt).all()]
+    return _orders(conn, conn.execute(stmt).all())

@@ -6,9 +6,25 @@ with indexed SQL, so a window shows a million units by fetching only the rows on
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Connection, Integer, String, and_, bindparam, false, func, or_, select, text, true
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    column,
+    false,
+    func,
+    inspect,
+    or_,
+    select,
+    table,
+    text,
+    true,
+)
 
 from desktop_app.catalog import _item
 from desktop_app.models import Item
@@ -65,6 +81,20 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# PostgreSQL: item numbers and names with a trigram index, kept in step with ``items`` (migration 0010; absent
+# where the pg_trgm extension could not be created, and then a search scans ``items``).
+ITEM_SEARCH = table("item_search", column("id", Integer), column("item_number", String), column("name", String))
+_search_table_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _has_search_table(conn: Connection) -> bool:
+    engine = conn.engine
+    found = _search_table_of.get(engine)
+    if found is None:
+        found = _search_table_of[engine] = inspect(conn).has_table("item_search")
+    return found
+
+
 def _search(conn: Connection | None, fragment: str):
     """Item number or name contains ``fragment`` (any case): the trigram index on SQLite, LIKE elsewhere."""
     if conn is not None and conn.dialect.name == "sqlite" and len(fragment) >= 3:
@@ -75,6 +105,12 @@ def _search(conn: Connection | None, fragment: str):
         return items.c.id.in_(matches.columns(rowid=Integer))
     pattern = f"%{_like_escape(fragment)}%"
     if conn is not None and conn.dialect.name == "postgresql":
+        if _has_search_table(conn):
+            hits = select(ITEM_SEARCH.c.id).where(
+                or_(ITEM_SEARCH.c.item_number.ilike(pattern, escape="\\"),
+                    ITEM_SEARCH.c.name.ilike(pattern, escape="\\"))
+            )
+            return items.c.id.in_(hits)
         return or_(items.c.item_number.ilike(pattern, escape="\\"), items.c.name.ilike(pattern, escape="\\"))
     return or_(items.c.item_number.like(pattern, escape="\\"), items.c.name.like(pattern, escape="\\"))
 

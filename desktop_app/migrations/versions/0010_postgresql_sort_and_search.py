@@ -8,10 +8,14 @@ trigram table of 0002).
   rebuilt as ``(key, id)``, like SQLite's. The two keys that can be empty (item number, ETA) sort empty values
   first ascending and last descending (``queries.order_by``): their indexes are ``NULLS FIRST`` to match, so
   both directions are one index scan (forward, or backward for descending).
-- "Contains" searches (``ILIKE '%…%'`` on item number or name) use a ``pg_trgm`` GIN index. Creating the
-  extension needs a role allowed to (pg_trgm is a trusted extension from PostgreSQL 13: the database's owner
-  may; before that, a superuser). If it cannot be created, the migration goes on without the index and logs
-  why: searches still work, by scanning the table.
+- "Contains" searches (``ILIKE '%…%'`` on item number or name) use a ``pg_trgm`` GIN index, on a side table
+  ``item_search`` (id, item number, name) kept in step with ``items`` by triggers, as SQLite's FTS5 table is:
+  a GIN index on ``items`` itself would be written for every stock change (a count change is not a HOT
+  update: on_hand is indexed), which made a stock import several times slower; the side table changes only
+  when an item is added, removed, renumbered or renamed. Creating the extension needs a role allowed to
+  (pg_trgm is a trusted extension from PostgreSQL 13: the database's owner may; before that, a superuser).
+  If it cannot be created, the migration goes on without the table and logs why: searches still work, by
+  scanning ``items`` (``queries`` looks for the table).
 
 Revision ID: 0010
 Revises: 0005
@@ -52,7 +56,42 @@ SORT_INDEXES = {
 # 0002/0005's definitions, for the downgrade.
 OLD_EXPRESSIONS = {"ix_units_item_number": "lower(item_number)", "ix_units_eta_date": "eta_date",
                    "ix_products_item_number": "lower(item_number)"}
-TRIGRAM_INDEX = "ix_items_search_trgm"
+TRIGRAM_INDEX = "ix_item_search_trgm"
+# The side table, its index, and the triggers that keep it in step (SECURITY DEFINER: whoever changes an item,
+# staff included, updates its search row without a grant on the table). New and removed items are handled
+# per statement (an import of a million new items is one INSERT … SELECT); a rename per row, and only for an
+# UPDATE that names item_number or name.
+SEARCH_TABLE = (
+    "CREATE TABLE item_search (id integer PRIMARY KEY, item_number varchar(200), name varchar(500) NOT NULL)",
+    "INSERT INTO item_search (id, item_number, name) SELECT id, item_number, name FROM items",
+    f"CREATE INDEX {TRIGRAM_INDEX} ON item_search USING gin (item_number gin_trgm_ops, name gin_trgm_ops)",
+    "GRANT SELECT ON item_search TO PUBLIC",
+    """CREATE FUNCTION item_search_added() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+       SET search_path = public AS $$
+       BEGIN
+         INSERT INTO item_search (id, item_number, name) SELECT id, item_number, name FROM added_items;
+         RETURN NULL;
+       END $$""",
+    """CREATE FUNCTION item_search_removed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+       SET search_path = public AS $$
+       BEGIN
+         DELETE FROM item_search WHERE id IN (SELECT id FROM removed_items);
+         RETURN NULL;
+       END $$""",
+    """CREATE FUNCTION item_search_renamed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+       SET search_path = public AS $$
+       BEGIN
+         UPDATE item_search SET item_number = NEW.item_number, name = NEW.name WHERE id = NEW.id;
+         RETURN NULL;
+       END $$""",
+    "CREATE TRIGGER item_search_insert AFTER INSERT ON items REFERENCING NEW TABLE AS added_items "
+    "FOR EACH STATEMENT EXECUTE FUNCTION item_search_added()",
+    "CREATE TRIGGER item_search_delete AFTER DELETE ON items REFERENCING OLD TABLE AS removed_items "
+    "FOR EACH STATEMENT EXECUTE FUNCTION item_search_removed()",
+    "CREATE TRIGGER item_search_update AFTER UPDATE OF item_number, name ON items FOR EACH ROW "
+    "WHEN (OLD.item_number IS DISTINCT FROM NEW.item_number OR OLD.name IS DISTINCT FROM NEW.name) "
+    "EXECUTE FUNCTION item_search_renamed()",
+)
 
 
 def _is_postgresql() -> bool:
@@ -72,23 +111,25 @@ def upgrade() -> None:
     except sa.exc.DBAPIError as exc:
         log.warning(
             "PostgreSQL: the pg_trgm extension could not be created (%s); text search works without its "
-            "index, by scanning the table. To add it, a superuser runs in this database: CREATE EXTENSION "
-            "pg_trgm; CREATE INDEX %s ON items USING gin (item_number gin_trgm_ops, name gin_trgm_ops)",
+            "index, by scanning the table. To add it later: have a superuser run CREATE EXTENSION pg_trgm in "
+            "this database, then run the statements of SEARCH_TABLE in migration 0010 (index %s).",
             str(getattr(exc, "orig", exc)).strip().splitlines()[0],
             TRIGRAM_INDEX,
         )
         return
-    op.execute(
-        f"CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} ON items "
-        "USING gin (item_number gin_trgm_ops, name gin_trgm_ops)"
-    )
+    for statement in SEARCH_TABLE:
+        op.execute(statement)
     op.execute("ANALYZE items")
 
 
 def downgrade() -> None:
     if not _is_postgresql():
         return
-    op.execute(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")
+    for name in ("item_search_insert", "item_search_delete", "item_search_update"):
+        op.execute(f"DROP TRIGGER IF EXISTS {name} ON items")
+    for name in ("item_search_added", "item_search_removed", "item_search_renamed"):
+        op.execute(f"DROP FUNCTION IF EXISTS {name}()")
+    op.execute("DROP TABLE IF EXISTS item_search")
     for name, (expression, where) in SORT_INDEXES.items():
         op.execute(f"DROP INDEX IF EXISTS {name}")
         op.execute(f"CREATE INDEX {name} ON items ({OLD_EXPRESSIONS.get(name, expression)}) WHERE {where}")
