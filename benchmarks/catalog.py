@@ -222,3 +222,49 @@ if __name__ == "__main__":
     import sys
 
     print(build(Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/million.db")))
+
+
+def build_at(url: str, pristine: Path, **sizes) -> dict:
+    """The catalog at ``url``: a SQLite file path, or a PostgreSQL URL (a database that will be replaced).
+
+    PostgreSQL gets the same rows as the SQLite catalog ``pristine`` (built first if missing): loaded with COPY
+    at the first schema revision, then upgraded like any database (indexes, triggers, migration 0010)."""
+    if not pristine.exists():
+        build(pristine, **sizes)
+    if not url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        import shutil
+
+        shutil.copyfile(pristine, url)
+        return {"seconds": 0.0}
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    started = time.perf_counter()
+    target = make_url(url).set(drivername="postgresql")
+    admin = target.set(database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{target.database}"')
+    first = Database(url, migrate=False)
+    first.ensure_schema("0001")
+    first.dispose()
+    source = sqlite3.connect(pristine)
+    with psycopg.connect(target.render_as_string(hide_password=False)) as conn:
+        conn.execute("DELETE FROM stores")
+        conn.execute("DELETE FROM statuses")
+        for table in ("statuses", "stores", "events", "items", "movements"):
+            columns = [r[1] for r in source.execute(f"PRAGMA table_info({table})")]
+            names = ", ".join(f'"{c}"' for c in columns)
+            with conn.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in source.execute(f"SELECT {names} FROM {table} ORDER BY id"):
+                    copy.write_row(row)
+            conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+            )
+    source.close()
+    upgraded = Database(url)  # 0002 and later: indexes, the history check, 0010
+    upgraded.dispose()
+    with psycopg.connect(target.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    return {"seconds": time.perf_counter() - started}

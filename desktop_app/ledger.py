@@ -109,15 +109,16 @@ class Ledger:
         """The event this ledger's history rows belong to, written on first need."""
         if self.event_id is None:
             self.event_id = self.conn.execute(
-                events.insert().values(
-                    cause=self.cause,
-                    store_id=self.store_id,
-                    order_id=self.order_id,
-                    reverts_id=self.reverts_id,
-                    who=self.who,
-                    at=self.at,
-                    note=self.note,
-                )
+                _INSERT_EVENT,
+                {
+                    "cause": self.cause,
+                    "store_id": self.store_id,
+                    "order_id": self.order_id,
+                    "reverts_id": self.reverts_id,
+                    "who": self.who,
+                    "at": self.at,
+                    "note": self.note,
+                },
             ).inserted_primary_key[0]
         return self.event_id
 
@@ -257,15 +258,7 @@ class Ledger:
         conn = self.conn
         if self._updates:
             conn.execute(
-                items.update()
-                .where(items.c.id == bindparam("b_id"))
-                .values(
-                    on_hand=items.c.on_hand + bindparam("b_hand"),
-                    on_order=items.c.on_order + bindparam("b_order"),
-                    committed=items.c.committed + bindparam("b_committed"),
-                    status_id=bindparam("b_status"),
-                    version=items.c.version + 1,
-                ),
+                _UPDATE_UNITS,
                 [
                     {"b_id": uid, "b_hand": p[0], "b_order": p[1], "b_committed": p[2], "b_status": p[3]}
                     for uid, p in self._updates.items()
@@ -274,20 +267,13 @@ class Ledger:
             self._updates.clear()
         if self._created_statuses:
             conn.execute(
-                items.update().where(items.c.id == bindparam("b_id")).values(status_id=bindparam("b_status")),
+                _SET_STATUS,
                 [{"b_id": pk, "b_status": sid} for pk, sid in sorted(self._created_statuses.items())],
             )
             self._created_statuses.clear()
         if self._parent_deltas:
             conn.execute(
-                items.update()
-                .where(items.c.id == bindparam("b_id"))
-                .values(
-                    on_hand=items.c.on_hand + bindparam("b_hand"),
-                    on_order=items.c.on_order + bindparam("b_order"),
-                    committed=items.c.committed + bindparam("b_committed"),
-                    version=items.c.version + 1,
-                ),
+                _UPDATE_PARENTS,
                 [
                     {"b_id": pid, "b_hand": d[0], "b_order": d[1], "b_committed": d[2]}
                     for pid, d in sorted(self._parent_deltas.items())
@@ -295,29 +281,11 @@ class Ledger:
             )
             self._parent_deltas.clear()
         if self._movements:
-            conn.execute(
-                movements.insert().values(
-                    event_id=bindparam("e"),
-                    unit_id=bindparam("u"),
-                    quantity=bindparam("q"),
-                    delta=bindparam("d"),
-                    after=bindparam("a"),
-                ),
-                self._movements,
-            )
+            conn.execute(_INSERT_MOVEMENTS, self._movements)
             self.movement_count += len(self._movements)
             self._movements.clear()
         if self._status_rows:
-            conn.execute(
-                status_changes.insert().values(
-                    event_id=bindparam("e"),
-                    unit_id=bindparam("u"),
-                    from_status=bindparam("f"),
-                    to_status=bindparam("t"),
-                    rule=bindparam("r"),
-                ),
-                self._status_rows,
-            )
+            conn.execute(_INSERT_STATUS_CHANGES, self._status_rows)
             self._status_rows.clear()
         if self._field_rows:
             conn.execute(
@@ -428,3 +396,46 @@ class Ledger:
         ):
             self.status_changes.append(StatusChangeReport(item, number, old, new, rule))
         return changed
+
+
+# The statements ``ensure_event`` and ``flush`` run, built once (an order's three transactions ran about ten
+# of them; building one and computing its cache key cost more than SQLite takes to run it).
+_INSERT_EVENT = events.insert().values(
+    cause=bindparam("cause"),
+    store_id=bindparam("store_id"),
+    order_id=bindparam("order_id"),
+    reverts_id=bindparam("reverts_id"),
+    who=bindparam("who"),
+    at=bindparam("at"),
+    note=bindparam("note"),
+)
+_UPDATE_UNITS = (
+    items.update()
+    .where(items.c.id == bindparam("b_id"))
+    .values(
+        on_hand=items.c.on_hand + bindparam("b_hand"),
+        on_order=items.c.on_order + bindparam("b_order"),
+        committed=items.c.committed + bindparam("b_committed"),
+        status_id=bindparam("b_status"),
+        version=items.c.version + 1,
+    )
+)
+_SET_STATUS = items.update().where(items.c.id == bindparam("b_id")).values(status_id=bindparam("b_status"))
+_UPDATE_PARENTS = (
+    items.update()
+    .where(items.c.id == bindparam("b_id"))
+    .values(
+        on_hand=items.c.on_hand + bindparam("b_hand"),
+        on_order=items.c.on_order + bindparam("b_order"),
+        committed=items.c.committed + bindparam("b_committed"),
+        version=items.c.version + 1,
+    )
+)
+_INSERT_MOVEMENTS = movements.insert().values(
+    event_id=bindparam("e"), unit_id=bindparam("u"), quantity=bindparam("q"), delta=bindparam("d"),
+    after=bindparam("a"),
+)
+_INSERT_STATUS_CHANGES = status_changes.insert().values(
+    event_id=bindparam("e"), unit_id=bindparam("u"), from_status=bindparam("f"), to_status=bindparam("t"),
+    rule=bindparam("r"),
+)

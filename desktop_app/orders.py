@@ -10,27 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, select
 
-from desktop_app.catalog import item_where
+from desktop_app import order_sql
+from desktop_app.catalog import ITEM_ID_FORM, item_where
 from desktop_app.errors import InventoryError, NotFound
-from desktop_app.ledger import Ledger, Unit, load_statuses, lock_unit_ids, lock_units
+from desktop_app.ledger import Ledger, Unit, lock_unit_ids, lock_units
 from desktop_app.models import Order, OrderLine, unit_label
+from desktop_app.order_sql import Line as _Line
 from desktop_app.schema import OPEN_ORDER_STATES, items, order_lines, orders, stores
 from desktop_app.settings import get_store_row
-
-
-@dataclass
-class _Line:
-    id: int
-    unit_id: int
-    quantity: int
-    removed: int
-    restored: int
-    returned: int
-    committed: int
 
 
 def parse_quantity(text: str, what: str) -> int:
@@ -130,16 +120,14 @@ def place_order(
     section 3 (unavailable status, order limits, available to sell) do not apply; a line still needs a unit
     that exists and is not sold by variant, and a quantity of at least 1.
     """
-    store = get_store_row(conn, store_name)
+    found = conn.execute(order_sql.STORE_BY_NAME, {"name": store_name.strip().lower()}).first()
+    if found is None:
+        get_store_row(conn, store_name)  # raises, naming the stores there are
+    store = order_sql.StoreRow(*found)
     if not wanted:
         raise InventoryError("An order needs at least one line (ITEM=QTY)")
-    statuses_by_id = load_statuses(conn)
-    refs = [ref for ref, _ in wanted]
-    units: dict[str, Unit] = {}
-    for ref in dict.fromkeys(refs):
-        found = lock_units(conn, item_where(ref))
-        if found:
-            units[ref] = next(iter(found.values()))
+    statuses_by_id = order_sql.load_statuses(conn)
+    units = _lock_refs(conn, [ref for ref, _ in wanted])
     problems: list[str] = []
     totals: dict[int, int] = defaultdict(int)
     for n, (ref, qty) in enumerate(wanted, start=1):
@@ -185,22 +173,8 @@ def place_order(
     if problems:
         raise InventoryError("The order was refused; nothing was changed.", details=problems)
     order_id = conn.execute(
-        orders.insert().values(
-            store_id=store.id, state="placed", paid=False, placed_at=dt.datetime.now(dt.UTC), who=who
-        )
+        order_sql.INSERT_ORDER, {"store_id": store.id, "placed_at": dt.datetime.now(dt.UTC), "who": who}
     ).inserted_primary_key[0]
-    conn.execute(
-        order_lines.insert().values(
-            order_id=order_id,
-            unit_id=bindparam("u"),
-            quantity=bindparam("q"),
-            removed=0,
-            restored=0,
-            returned=0,
-            committed=0,
-        ),
-        [{"u": units[ref].id, "q": qty} for ref, qty in wanted],
-    )
     ledger = Ledger(
         conn,
         cause="order placed",
@@ -210,7 +184,8 @@ def place_order(
         statuses_by_id=statuses_by_id,
         store_row=store,
     )
-    lines = _load_lines(conn, order_id)
+    # The lines are settled before they are written, so each is written once, with its final figures.
+    lines = [_Line(None, units[ref].id, qty, 0, 0, 0, 0) for ref, qty in wanted]
     by_id = {u.id: u for u in units.values()}
     _settle(
         ledger,
@@ -220,35 +195,78 @@ def place_order(
         track=bool(store.track_inventory),
         remove=store.remove_when == "ordered",
     )
-    _save_lines(conn, lines)
+    conn.execute(
+        order_sql.INSERT_LINE,
+        [
+            {"order_id": order_id, "u": ln.unit_id, "q": ln.quantity, "removed": ln.removed,
+             "committed": ln.committed}
+            for ln in lines
+        ],
+    )
     ledger.flush()
     return order_id
 
 
+def _lock_refs(conn: Connection, refs: list) -> dict[str, Unit]:
+    """The units the order's ITEM arguments name (by item number in one query; ``#N`` by ItemID)."""
+    units: dict[str, Unit] = {}
+    by_number: dict[str, list] = defaultdict(list)
+    for ref in dict.fromkeys(refs):
+        text = (ref or "").strip() if isinstance(ref, str) else ref
+        if isinstance(text, str) and not ITEM_ID_FORM.fullmatch(text):
+            by_number[text].append(ref)
+            continue
+        found = lock_units(conn, item_where(ref))
+        if found:
+            units[ref] = next(iter(found.values()))
+    for number, unit in order_sql.lock_units_by_number(conn, list(by_number)).items():
+        for ref in by_number.get(number, ()):
+            units[ref] = unit
+    return {ref: units[ref] for ref in dict.fromkeys(refs) if ref in units}  # in the order's order
+
+
 def _event(conn: Connection, who: str, order_id: int, cause: str, allowed: tuple[str, ...], verb: str):
+    found = order_sql.load_event(conn, order_id)
+    if found is None:  # no such order (or, never made by this code, one with no lines)
+        found = _event_without_lines(conn, order_id)
+    if found.state == "deleted":
+        raise NotFound(f"There is no order {order_id}")
+    if found.state not in allowed:
+        raise InventoryError(f"Order {order_id} is {found.state} and cannot be {verb}")
+    ledger = Ledger(
+        conn,
+        cause=cause,
+        who=who,
+        store_id=found.store.id,
+        order_id=order_id,
+        statuses_by_id=found.statuses,
+        store_row=found.store,
+    )
+    found.before = {ln.id: ln.values() for ln in found.lines}
+    return found, found.store, found.lines, found.units, ledger
+
+
+def _event_without_lines(conn: Connection, order_id: int) -> order_sql.EventRows:
     order = _load_order(conn, order_id)
-    if order.state not in allowed:
-        raise InventoryError(f"Order {order_id} is {order.state} and cannot be {verb}")
-    store = conn.execute(select(stores).where(stores.c.id == order.store_id)).one()
-    lines = _load_lines(conn, order_id)
-    units = lock_unit_ids(conn, [ln.unit_id for ln in lines])
-    ledger = Ledger(conn, cause=cause, who=who, store_id=store.id, order_id=order_id, store_row=store)
-    return order, store, lines, units, ledger
+    store = order_sql.StoreRow(*conn.execute(order_sql.STORE_BY_ID, {"store_id": order.store_id}).one())
+    return order_sql.EventRows(order.state, bool(order.paid), store, [], {}, order_sql.load_statuses(conn))
 
 
-def _finish(conn: Connection, order_id: int, ledger: Ledger, lines: list[_Line], **values) -> None:
-    _save_lines(conn, lines)
+def _finish(conn: Connection, order_id: int, ledger: Ledger, event, **values) -> None:
+    order_sql.save_lines(conn, event.lines, event.before)
     ledger.flush()
-    conn.execute(orders.update().where(orders.c.id == order_id).values(**values))
+    changed = {k: v for k, v in values.items() if getattr(event, k) != v}
+    if changed:
+        order_sql.update_order(conn, order_id, changed)
 
 
 def pay_order(conn: Connection, who: str, order_id: int) -> None:
-    order, store, lines, units, ledger = _event(
+    event, store, lines, units, ledger = _event(
         conn, who, order_id, "order paid", ("placed", "paid", "shipped", "returned"), "paid"
     )
-    if order.paid:
+    if event.paid:
         raise InventoryError(f"Order {order_id} is already paid")
-    if order.state == "placed":
+    if event.state == "placed":
         _settle(
             ledger,
             units,
@@ -257,30 +275,30 @@ def pay_order(conn: Connection, who: str, order_id: int) -> None:
             track=bool(store.track_inventory),
             remove=store.remove_when == "paid",
         )
-        _finish(conn, order_id, ledger, lines, paid=True, state="paid")
+        _finish(conn, order_id, ledger, event, paid=True, state="paid")
     else:  # shipped before it was paid: shipping already removed everything
-        _finish(conn, order_id, ledger, lines, paid=True)
+        _finish(conn, order_id, ledger, event, paid=True)
 
 
 def ship_order(conn: Connection, who: str, order_id: int) -> None:
-    _, store, lines, units, ledger = _event(
+    event, store, lines, units, ledger = _event(
         conn, who, order_id, "order shipped", OPEN_ORDER_STATES, "shipped"
     )
     # Goods that left cannot still be on hand: shipping removes whatever was not removed yet.
     _settle(ledger, units, lines, open_=False, track=bool(store.track_inventory), remove=True)
-    _finish(conn, order_id, ledger, lines, state="shipped")
+    _finish(conn, order_id, ledger, event, state="shipped")
 
 
 def cancel_order(conn: Connection, who: str, order_id: int) -> None:
-    _, _, lines, units, ledger = _event(
+    event, _, lines, units, ledger = _event(
         conn, who, order_id, "order cancelled", OPEN_ORDER_STATES, "cancelled"
     )
     _close_and_put_back(ledger, units, lines)
-    _finish(conn, order_id, ledger, lines, state="cancelled")
+    _finish(conn, order_id, ledger, event, state="cancelled")
 
 
 def delete_order(conn: Connection, who: str, order_id: int) -> None:
-    order, _, lines, units, ledger = _event(
+    event, _, lines, units, ledger = _event(
         conn,
         who,
         order_id,
@@ -288,9 +306,9 @@ def delete_order(conn: Connection, who: str, order_id: int) -> None:
         ("placed", "paid", "shipped", "returned", "cancelled"),
         "deleted",
     )
-    if order.state in OPEN_ORDER_STATES:
+    if event.state in OPEN_ORDER_STATES:
         _close_and_put_back(ledger, units, lines)
-    _finish(conn, order_id, ledger, lines, state="deleted")
+    _finish(conn, order_id, ledger, event, state="deleted")
 
 
 def _close_and_put_back(ledger: Ledger, units: dict[int, Unit], lines: list[_Line]) -> None:
@@ -304,7 +322,7 @@ def _close_and_put_back(ledger: Ledger, units: dict[int, Unit], lines: list[_Lin
 
 def return_order(conn: Connection, who: str, order_id: int, wanted: Sequence[tuple[str, int]] = ()) -> None:
     """A return of shipped lines (all of them when none are named) puts back what was removed for them."""
-    _, _, lines, units, ledger = _event(conn, who, order_id, "order returned", ("shipped",), "returned")
+    event, _, lines, units, ledger = _event(conn, who, order_id, "order returned", ("shipped",), "returned")
     if not wanted:
         requests = {ln.id: ln.quantity - ln.returned for ln in lines if ln.quantity > ln.returned}
     else:
@@ -340,7 +358,7 @@ def return_order(conn: Connection, who: str, order_id: int, wanted: Sequence[tup
             line.returned += amount
             _put_back(ledger, units[line.unit_id], line, amount)
     state = "returned" if all(ln.returned >= ln.quantity for ln in lines) else "shipped"
-    _finish(conn, order_id, ledger, lines, state=state)
+    _finish(conn, order_id, ledger, event, state=state)
 
 
 def resettle_store(conn: Connection, who: str, store_id: int) -> None:
@@ -371,34 +389,51 @@ def get_order(conn: Connection, order_id: int) -> Order:
 
 
 def _order(conn: Connection, row) -> Order:
-    store = conn.execute(select(stores.c.name).where(stores.c.id == row.store_id)).scalar_one()
-    lines = conn.execute(
-        select(order_lines, items.c.item_number, items.c.item_id)
-        .join(items, items.c.id == order_lines.c.unit_id)
-        .where(order_lines.c.order_id == row.id)
-        .order_by(order_lines.c.id)
-    )
-    return Order(
-        id=row.id,
-        store=store,
-        state=row.state,
-        paid=bool(row.paid),
-        placed_at=row.placed_at,
-        name=row.name,
-        source=row.source,
-        lines=tuple(
-            OrderLine(
-                id=ln.id,
-                unit_id=ln.unit_id,
-                item_number=unit_label(ln.item_number, ln.item_id) or None,
-                quantity=ln.quantity,
-                removed=ln.removed,
-                restored=ln.restored,
-                returned=ln.returned,
+    return _orders(conn, [row])[0]
+
+
+_ORDER_LINES = (
+    select(order_lines, items.c.item_number, items.c.item_id)
+    .join(items, items.c.id == order_lines.c.unit_id)
+    .where(order_lines.c.order_id.in_(bindparam("order_ids", expanding=True)))
+    .order_by(order_lines.c.id)
+)
+_STORE_NAMES = select(stores.c.id, stores.c.name)
+
+
+def _orders(conn: Connection, rows) -> list[Order]:
+    """Orders with their lines: two queries for any number of orders (the orders window lists 500)."""
+    if not rows:
+        return []
+    names = dict(conn.execute(_STORE_NAMES).all())
+    lines_of: dict[int, list[OrderLine]] = defaultdict(list)
+    for start in range(0, len(rows), 900):
+        ids = [row.id for row in rows[start : start + 900]]
+        for ln in conn.execute(_ORDER_LINES, {"order_ids": ids}):
+            lines_of[ln.order_id].append(
+                OrderLine(
+                    id=ln.id,
+                    unit_id=ln.unit_id,
+                    item_number=unit_label(ln.item_number, ln.item_id) or None,
+                    quantity=ln.quantity,
+                    removed=ln.removed,
+                    restored=ln.restored,
+                    returned=ln.returned,
+                )
             )
-            for ln in lines
-        ),
-    )
+    return [
+        Order(
+            id=row.id,
+            store=names[row.store_id],
+            state=row.state,
+            paid=bool(row.paid),
+            placed_at=row.placed_at,
+            lines=tuple(lines_of[row.id]),
+            name=row.name,
+            source=row.source,
+        )
+        for row in rows
+    ]
 
 
 def list_orders(
@@ -409,4 +444,4 @@ def list_orders(
         stmt = stmt.where(orders.c.store_id == get_store_row(conn, store).id)
     if states:
         stmt = stmt.where(orders.c.state.in_(states))
-    return [_order(conn, row) for row in conn.execute(stmt).all()]
+    return _orders(conn, conn.execute(stmt).all())

@@ -6,9 +6,25 @@ with indexed SQL, so a window shows a million units by fetching only the rows on
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Connection, Integer, String, and_, bindparam, false, func, or_, select, text, true
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    column,
+    false,
+    func,
+    inspect,
+    or_,
+    select,
+    table,
+    text,
+    true,
+)
 
 from desktop_app.catalog import _item
 from desktop_app.models import Item
@@ -65,6 +81,20 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# PostgreSQL: item numbers and names with a trigram index, kept in step with ``items`` (migration 0010; absent
+# where the pg_trgm extension could not be created, and then a search scans ``items``).
+ITEM_SEARCH = table("item_search", column("id", Integer), column("item_number", String), column("name", String))
+_search_table_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _has_search_table(conn: Connection) -> bool:
+    engine = conn.engine
+    found = _search_table_of.get(engine)
+    if found is None:
+        found = _search_table_of[engine] = inspect(conn).has_table("item_search")
+    return found
+
+
 def _search(conn: Connection | None, fragment: str):
     """Item number or name contains ``fragment`` (any case): the trigram index on SQLite, LIKE elsewhere."""
     if conn is not None and conn.dialect.name == "sqlite" and len(fragment) >= 3:
@@ -75,6 +105,12 @@ def _search(conn: Connection | None, fragment: str):
         return items.c.id.in_(matches.columns(rowid=Integer))
     pattern = f"%{_like_escape(fragment)}%"
     if conn is not None and conn.dialect.name == "postgresql":
+        if _has_search_table(conn):
+            hits = select(ITEM_SEARCH.c.id).where(
+                or_(ITEM_SEARCH.c.item_number.ilike(pattern, escape="\\"),
+                    ITEM_SEARCH.c.name.ilike(pattern, escape="\\"))
+            )
+            return items.c.id.in_(hits)
         return or_(items.c.item_number.ilike(pattern, escape="\\"), items.c.name.ilike(pattern, escape="\\"))
     return or_(items.c.item_number.like(pattern, escape="\\"), items.c.name.like(pattern, escape="\\"))
 
@@ -139,12 +175,19 @@ def disagrees(
     return not unavailable and not back_order
 
 
+# The sort keys that can be empty. Only these get a NULLS clause: PostgreSQL's default btree order is NULLS
+# LAST, so an explicit NULLS FIRST on a column that is never empty would stop its index serving the ORDER BY
+# (a parallel sort of every row instead of an index scan). Their PostgreSQL indexes are NULLS FIRST (0010).
+NULLABLE_SORTS = frozenset({"item_number", "eta_date"})
+
+
 def order_by(q: UnitQuery):
     """ORDER BY for a view; empty values (an ETA not set) come first ascending, last descending, everywhere."""
     key = SORT_KEYS.get(q.sort, items.c.id)
+    nullable = q.sort in NULLABLE_SORTS
     if q.descending:
-        return (key.desc().nulls_last(), items.c.id.desc())
-    return (key.asc().nulls_first(), items.c.id.asc())
+        return (key.desc().nulls_last() if nullable else key.desc(), items.c.id.desc())
+    return (key.asc().nulls_first() if nullable else key.asc(), items.c.id.asc())
 
 
 def _before(q: UnitQuery, key_value, item_id: int):

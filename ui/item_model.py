@@ -119,14 +119,17 @@ class ItemTableModel(QAbstractTableModel):
     # -- the query -----------------------------------------------------------------------------------------
     def set_query(self, query: UnitQuery) -> None:
         if query != self.query:
+            # A new order of the same rows keeps their count: only a new filter counts again.
+            same_rows = query.with_(sort=self.query.sort, descending=self.query.descending) == self.query
             self.query = query
-            self.refresh()
+            self.refresh(count=not same_rows)
 
-    def refresh(self) -> None:
-        """Count again and forget every cached page (after a filter, a sort or a change of many rows)."""
+    def refresh(self, *, count: bool = True) -> None:
+        """Forget every cached page, and count again unless told the rows are the same (only the sort changed)."""
         self.beginResetModel()
         self._pages.clear()
-        self._count = self.state.inventory.view_count(self.query) if self._enabled() else 0
+        if count:
+            self._count = self.state.inventory.view_count(self.query) if self._enabled() else 0
         self.endResetModel()
 
     def _enabled(self) -> bool:

@@ -1,0 +1,259 @@
+"""Orders for the benchmark: a realistic mix, placed + paid + shipped through the service, and the same work in
+plain sqlite3 (the baseline), each in its own process.
+
+    python benchmarks/orders_bench.py service DATABASE ORDERS.json     # prints {"rate": …, "peak_mb": …}
+    python benchmarks/orders_bench.py baseline DATABASE ORDERS.json
+
+The mix (``make_orders``): one to three lines per order; a third of the lines take a unit from 1–3 on hand to 0
+(the store's Out of Stock rule fires), some order units whose status allows back orders beyond their stock
+(their count goes below 0: the Back Order rule), the rest take from well-stocked units; orders go to three
+stores that remove stock when ordered, paid or shipped, so every event moves stock somewhere.
+
+The baseline does what the service does, row for row, with hand-written statements and no library between
+it and sqlite3: per order the same three transactions (place, pay, ship) reading the store, statuses, order,
+lines and units, and writing the order, its lines, the counts (on hand, committed, status, version; the
+product's sums for a variant), the events, movements and status changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.memory import peak_mb  # noqa: E402
+from desktop_app.db import current_user  # noqa: E402
+
+STORES = ("Main Street", "Online Shop", "Wholesale")  # remove when ordered, paid, shipped
+
+
+def make_orders(db_path: str, count: int, seed: int = 5) -> list[tuple[str, list[tuple[str, int]]]]:
+    """``count`` orders that the service accepts, read from the catalog as it is now (a SQLite file)."""
+    rng = random.Random(seed)
+    con = sqlite3.connect(db_path)
+    plain = "non_inventory = 0 AND use_variant_inventory = 0 AND min_qty = 0 AND max_qty = 0 AND multiple_qty = 1"
+    low = [r for r in con.execute(
+        f"SELECT item_number, on_hand FROM items WHERE {plain} AND status_id = 1 AND on_hand BETWEEN 1 AND 3 "
+        "AND discontinued = 0 ORDER BY id LIMIT ?", (count,))]
+    back = [r[0] for r in con.execute(
+        f"SELECT item_number FROM items WHERE {plain} AND status_id IN (2, 5) ORDER BY id LIMIT ?", (count,))]
+    rich = [r[0] for r in con.execute(
+        f"SELECT item_number FROM items WHERE {plain} AND status_id = 1 AND on_hand > 40 ORDER BY id LIMIT ?",
+        (count * 2,))]
+    con.close()
+    rng.shuffle(low)
+    low_iter, rich_left = iter(low), {n: 40 for n in rich}
+    out = []
+    for n in range(count):
+        lines: dict[str, int] = {}
+        for _ in range(rng.choice((1, 1, 2, 2, 3))):
+            kind = rng.random()
+            if kind < 0.33:
+                found = next(low_iter, None)
+                if found:
+                    lines[found[0]] = found[1]  # all of it: 0 on hand, the rule fires
+                    continue
+            if kind < 0.45 and back:
+                lines[rng.choice(back)] = rng.randint(1, 3)  # below 0: allowed by the status, Back Order
+                continue
+            number = rng.choice(rich)
+            if rich_left[number] >= 3 and number not in lines:
+                rich_left[number] -= 3
+                lines[number] = rng.randint(1, 3)
+        if not lines:
+            lines[rich[n % len(rich)]] = 1
+        out.append((STORES[n % 3], list(lines.items())))
+    return out
+
+
+def run_service(db_path: str, orders) -> float:
+    from desktop_app.service import Inventory
+
+    inventory = Inventory(db_path)
+    started = time.perf_counter()
+    for store, lines in orders:
+        order = inventory.place_order(store, lines)
+        inventory.pay_order(order)
+        inventory.ship_order(order)
+    elapsed = time.perf_counter() - started
+    inventory.db.dispose()
+    return len(orders) / elapsed
+
+
+# -- the plain sqlite3 baseline -----------------------------------------------------------------------------
+UNIT_SQL = (
+    "SELECT id, parent_id, status_id, on_hand, on_order, committed, discontinued, non_inventory, "
+    "use_variant_inventory, item_number FROM items WHERE "
+)
+
+
+class Plain:
+    """The three order transactions written directly against sqlite3."""
+
+    def __init__(self, path: str) -> None:
+        self.con = sqlite3.connect(path, isolation_level=None)
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "temp_store=MEMORY",
+                       "cache_size=-32768"):
+            self.con.execute(f"PRAGMA {pragma}")
+        self.who = current_user()  # as the service names who
+
+    def _begin(self):
+        cur = self.con.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        self.statuses = {r[0]: r[1:] for r in cur.execute("SELECT id, name, unavailable, back_order FROM statuses")}
+        self.at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        self.event = None
+        self.pending: dict[int, list] = {}
+        self.parents: dict[int, list] = {}
+        self.moves: list[tuple] = []
+        self.status_rows: list[tuple] = []
+        return cur
+
+    def _change(self, cur, store, order_id, cause, unit, on_hand=None, committed=0) -> None:
+        uid, parent, status, old = unit[0], unit[1], unit[2], unit[3]
+        new = old if on_hand is None else on_hand
+        new_status, rule = status, None
+        if new != old and store[1] and not unit[7]:  # SPEC 2, as rules.decide_status has it
+            if new <= 0 and new < old:
+                if unit[6]:
+                    new_status, rule = store[6], "discontinued"
+                elif self.statuses[status][2]:
+                    new_status, rule = store[5], "back_order"
+                else:
+                    new_status, rule = store[4], "out_of_stock"
+            elif old <= 0 < new:
+                new_status, rule = store[3], "in_stock"
+        pending = self.pending.setdefault(uid, [0, 0, status])
+        if new != old or new_status != status:
+            if self.event is None:
+                cur.execute("INSERT INTO events (cause, store_id, order_id, who, at) VALUES (?, ?, ?, ?, ?)",
+                            (cause, store[0], order_id, self.who, self.at))
+                self.event = cur.lastrowid
+            if new != old:
+                self.moves.append((self.event, uid, "on_hand", new - old, new))
+            if new_status != status:
+                self.status_rows.append(
+                    (self.event, uid, self.statuses[status][0], self.statuses[new_status][0], rule)
+                )
+        pending[0] += new - old
+        pending[1] += committed
+        pending[2] = new_status
+        if parent is not None:
+            sums = self.parents.setdefault(parent, [0, 0])
+            sums[0] += new - old
+            sums[1] += committed
+        unit[3], unit[5], unit[2] = new, unit[5] + committed, new_status
+
+    def _flush(self, cur) -> None:
+        cur.executemany(
+            "UPDATE items SET on_hand = on_hand + ?, committed = committed + ?, status_id = ?, "
+            "version = version + 1 WHERE id = ?", [(p[0], p[1], p[2], uid) for uid, p in self.pending.items()])
+        cur.executemany(
+            "UPDATE items SET on_hand = on_hand + ?, committed = committed + ?, version = version + 1 "
+            "WHERE id = ?", [(p[0], p[1], pid) for pid, p in sorted(self.parents.items())])
+        cur.executemany("INSERT INTO movements (event_id, unit_id, quantity, delta, after) VALUES (?, ?, ?, ?, ?)",
+                        self.moves)
+        cur.executemany("INSERT INTO status_changes (event_id, unit_id, from_status, to_status, rule) "
+                        "VALUES (?, ?, ?, ?, ?)", self.status_rows)
+
+    def _settle(self, cur, store, order_id, cause, units, lines, *, open_, remove) -> None:
+        track = store[1]
+        for line in lines:
+            unit = units[line[1]]
+            if remove and track and not unit[7] and line[3] < line[2]:
+                amount = line[2] - line[3]
+                line[3] = line[2]
+                self._change(cur, store, order_id, cause, unit, on_hand=unit[3] - amount)
+            target = line[2] - line[3] if (open_ and track) else 0
+            if target != line[4]:
+                self._change(cur, store, order_id, cause, unit, committed=target - line[4])
+                line[4] = target
+
+    def place(self, store_name: str, wanted) -> int:
+        cur = self._begin()
+        store = cur.execute(
+            "SELECT id, track_inventory, remove_when, default_in_stock_id, default_out_of_stock_id, "
+            "default_back_order_id, default_discontinued_id FROM stores WHERE lower(name) = ?",
+            (store_name.lower(),)).fetchone()
+        store = (store[0], store[1], store[3], store[3], store[4], store[5], store[6], store[2])
+        numbers = [n for n, _ in wanted]
+        units, by_number = {}, {}
+        for r in cur.execute(UNIT_SQL + f"item_number IN ({','.join('?' * len(numbers))}) ORDER BY id", numbers):
+            units[r[0]] = list(r[:9])
+            by_number[r[9]] = r[0]
+        for number, qty in wanted:  # the service's checks, on what was read
+            unit = units[by_number[number]]
+            status = self.statuses[unit[2]]
+            assert not status[1] and not unit[8]
+            if store[1] and not unit[7] and not status[2]:
+                assert qty <= unit[3] + unit[4] - unit[5]
+        cur.execute("INSERT INTO orders (store_id, state, paid, placed_at, who) VALUES (?, 'placed', 0, ?, ?)",
+                    (store[0], self.at, self.who))
+        order_id = cur.lastrowid
+        lines = [[None, by_number[n], q, 0, 0] for n, q in wanted]  # id, unit, quantity, removed, committed
+        self._settle(cur, store, order_id, "order placed", units, lines, open_=True,
+                     remove=store[7] == "ordered")
+        cur.executemany("INSERT INTO order_lines (order_id, unit_id, quantity, removed, restored, returned, "
+                        "committed) VALUES (?, ?, ?, ?, 0, 0, ?)",
+                        [(order_id, ln[1], ln[2], ln[3], ln[4]) for ln in lines])
+        self._flush(cur)
+        cur.execute("COMMIT")
+        return order_id
+
+    def _event(self, order_id: int):
+        cur = self._begin()
+        rows = cur.execute(
+            "SELECT o.state, o.paid, s.id, s.track_inventory, s.default_in_stock_id, s.default_in_stock_id, "
+            "s.default_out_of_stock_id, s.default_back_order_id, s.default_discontinued_id, s.remove_when, "
+            "l.id, l.unit_id, l.quantity, l.removed, l.committed, "
+            "i.id, i.parent_id, i.status_id, i.on_hand, i.on_order, i.committed, i.discontinued, i.non_inventory, "
+            "i.use_variant_inventory FROM orders o JOIN stores s ON s.id = o.store_id "
+            "JOIN order_lines l ON l.order_id = o.id JOIN items i ON i.id = l.unit_id WHERE o.id = ? "
+            "ORDER BY i.id, l.id", (order_id,)).fetchall()
+        store = rows[0][2:10]
+        units = {r[15]: list(r[15:24]) for r in rows}
+        lines = sorted([list(r[10:15]) for r in rows])
+        before = {ln[0]: tuple(ln) for ln in lines}
+        return cur, rows[0][0], store, units, lines, before
+
+    def _finish(self, cur, lines, before, order_sql: str, params) -> None:
+        cur.executemany("UPDATE order_lines SET removed = ?, restored = 0, returned = 0, committed = ? WHERE id = ?",
+                        [(ln[3], ln[4], ln[0]) for ln in lines if tuple(ln) != before[ln[0]]])
+        self._flush(cur)
+        cur.execute(order_sql, params)
+        cur.execute("COMMIT")
+
+    def pay(self, order_id: int) -> None:
+        cur, _state, store, units, lines, before = self._event(order_id)
+        self._settle(cur, store, order_id, "order paid", units, lines, open_=True, remove=store[7] == "paid")
+        self._finish(cur, lines, before, "UPDATE orders SET paid = 1, state = 'paid' WHERE id = ?", (order_id,))
+
+    def ship(self, order_id: int) -> None:
+        cur, _state, store, units, lines, before = self._event(order_id)
+        self._settle(cur, store, order_id, "order shipped", units, lines, open_=False, remove=True)
+        self._finish(cur, lines, before, "UPDATE orders SET state = 'shipped' WHERE id = ?", (order_id,))
+
+
+def run_baseline(db_path: str, orders) -> float:
+    plain = Plain(db_path)
+    started = time.perf_counter()
+    for store, lines in orders:
+        order = plain.place(store, lines)
+        plain.pay(order)
+        plain.ship(order)
+    elapsed = time.perf_counter() - started
+    plain.con.close()
+    return len(orders) / elapsed
+
+
+if __name__ == "__main__":
+    mode, database, orders_file = sys.argv[1:4]
+    work = [(store, [tuple(x) for x in lines]) for store, lines in json.loads(Path(orders_file).read_text())]
+    rate = (run_service if mode == "service" else run_baseline)(database, work)
+    print(json.dumps({"rate": rate, "peak_mb": peak_mb()}))
