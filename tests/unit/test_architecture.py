@@ -28,19 +28,22 @@ def test_schema_revision_is_alembic_head():
     assert ScriptDirectory.from_config(cfg).get_current_head() == SCHEMA_REVISION
 
 
-# Rooms being split in another branch of issue 12 (core: the importer); each must go from this list when it is.
+# Rooms being split in another branch; each must go from this list when it is.
 SPLIT_UNDER_WAY: set[str] = set()
 MAX_LINES = 450
+# The one door stays one file (a writer split in two would be two doors); its pure helpers live in units.py
+# and rules.py. It may grow to this size, not further.
+LARGER = {"desktop_app/ledger.py": 650}
 
 
-def test_no_module_is_over_450_lines():
+def test_no_module_is_over_450_lines_but_the_one_door():
     sizes = {
         str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
         for package in ("desktop_app", "ui")
         for path in (ROOT / package).rglob("*.py")
         if "migrations" not in path.parts
     }
-    too_big = {name: n for name, n in sizes.items() if n > MAX_LINES and name not in SPLIT_UNDER_WAY}
+    too_big = {name: n for name, n in sizes.items() if n > LARGER.get(name, MAX_LINES) and name not in SPLIT_UNDER_WAY}
     assert not too_big, f"split these along their seams: {too_big}"
     done = {name for name in SPLIT_UNDER_WAY if sizes.get(name, 0) <= MAX_LINES}
     assert not done, f"{done} is split now: remove it from SPLIT_UNDER_WAY"
