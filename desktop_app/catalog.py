@@ -17,6 +17,7 @@ from desktop_app.models import (  # noqa: F401  (parse_options/format_options: t
     parse_options,
     unit_label,
 )
+from desktop_app.purchasing_eta import expected_dates
 from desktop_app.schema import FOLLOWED_FIELDS, items, statuses
 from desktop_app.settings import get_status
 from desktop_app.values import CellError, check_field_text
@@ -243,11 +244,7 @@ def edit_item(
         conn.execute(items.update().where(items.c.id == unit.id).values(version=items.c.version + 1, **plain))
         followed = {k: v for k, v in plain.items() if k in FOLLOWED_FIELDS}
         if followed and unit.use_variant_inventory:
-            conn.execute(
-                items.update()
-                .where(items.c.parent_id == unit.id)
-                .values(version=items.c.version + 1, **followed)
-            )
+            _follow(conn, unit.id, followed)
         for key in (
             "discontinued",
             "non_inventory",
@@ -264,6 +261,30 @@ def edit_item(
     status_id = get_status(conn, changes["status"]).id if changes.get("status") else None
     ledger.change(unit, on_hand=changes.get("on_hand"), on_order=changes.get("on_order"), status=status_id)
     return unit
+
+
+def _follow(conn: Connection, product_id: int, followed: dict) -> None:
+    """A product's edit of the fields its variants follow, written to its variants.
+
+    The ETA is the exception: a variant on an ordered purchase order with an expected date has its ETA from that
+    PO (SPEC 8), so a product-level ETA edit leaves it; it follows the product again after its next PO event.
+    """
+    eta = "eta_date" in followed
+    rest = {k: v for k, v in followed.items() if k != "eta_date"}
+    if rest:
+        conn.execute(
+            items.update().where(items.c.parent_id == product_id).values(version=items.c.version + 1, **rest)
+        )
+    if eta:
+        variants = conn.execute(select(items.c.id).where(items.c.parent_id == product_id)).scalars().all()
+        from_po = expected_dates(conn, variants)
+        following = [v for v in variants if v not in from_po]
+        for start in range(0, len(following), 900):
+            conn.execute(
+                items.update()
+                .where(items.c.id.in_(following[start : start + 900]))
+                .values(version=items.c.version + (0 if rest else 1), eta_date=followed["eta_date"])
+            )
 
 
 def add_variant(

@@ -132,11 +132,15 @@ class Purchasing:
         store: str | None,
         expected: dt.date | str | None,
         lines: Iterable[tuple],
+        version: int | None = None,
     ) -> PurchaseOrder:
+        """Replace a draft; with ``version`` (the one it was opened at) a save over a newer one is refused."""
         lines = list(lines)
 
         def run(conn: Connection) -> PurchaseOrder:
-            events.update_draft(conn, po_id, supplier=supplier, store=store, expected=expected, lines=lines)
+            events.update_draft(
+                conn, po_id, supplier=supplier, store=store, expected=expected, lines=lines, version=version
+            )
             return read.get_po(conn, po_id)
 
         return self._write(run)
@@ -216,19 +220,23 @@ class Purchasing:
 
 
 def write_po_csv(f, po: PurchaseOrder) -> None:
+    """The PO as CSV; every text cell gets the product export's formula guard (one leading apostrophe)."""
+    from desktop_app.csvio.values import quote_text  # the one guard (imported here: the CLI starts faster)
+
     writer = csv.writer(f)
     writer.writerow(["PO", "Supplier", "Store", "State", "Expected"])
     writer.writerow(
-        [po.id, po.supplier, po.store or "", po.state, po.expected.isoformat() if po.expected else ""]
+        [po.id, quote_text(po.supplier), quote_text(po.store), po.state,
+         po.expected.isoformat() if po.expected else ""]
     )
     writer.writerow([])
     writer.writerow(["Item number", "Name", "Barcode", "Quantity", "Received", "Outstanding", "Unit cost"])
     for line in po.lines:
         writer.writerow(
             [
-                line.label,
-                line.name,
-                line.barcode or "",
+                quote_text(line.label),
+                quote_text(line.name),
+                quote_text(line.barcode),
                 line.quantity,
                 line.received,
                 line.outstanding,

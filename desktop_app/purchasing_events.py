@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, select
 
 from desktop_app.catalog import get_unit
-from desktop_app.errors import InventoryError, NotFound
+from desktop_app.errors import Conflict, InventoryError, NotFound
 from desktop_app.ledger import Ledger, Unit, lock_unit_ids
+from desktop_app.purchasing_eta import expected_dates
 from desktop_app.purchasing_models import TERMINAL_STATES, PoLine, PurchaseOrder
 from desktop_app.purchasing_read import get_po
 from desktop_app.purchasing_schema import po_lines, purchase_orders
@@ -139,18 +140,32 @@ def update_draft(
     store: str | None,
     expected: dt.date | str | None,
     lines: Iterable[tuple],
+    version: int | None = None,
 ) -> None:
-    """Replace a draft's supplier, store, expected date and lines (a draft orders nothing yet)."""
+    """Replace a draft's supplier, store, expected date and lines (a draft orders nothing yet).
+
+    ``version``: the PO's version when the editor opened it; a save over a newer one is refused (``Conflict``),
+    so the last save never silently wins over another workstation's.
+    """
     po = get_po(conn, po_id, lock=True)
     if po.state != "draft":
         raise InventoryError(f"{po.title} is {po.state}: only a draft can be changed")
+    if version is not None and po.version != version:
+        raise Conflict(
+            f"{po.title} was changed on another workstation after you opened it; nothing was saved. "
+            "Reload it to see the changes, then make yours again."
+        )
     values = {
         "supplier": _supplier(supplier),
         "store_id": _store_id(conn, store),
         "expected": parse_expected(expected),
     }
     merged = resolve_lines(conn, lines)
-    conn.execute(purchase_orders.update().where(purchase_orders.c.id == po_id).values(**values))
+    conn.execute(
+        purchase_orders.update()
+        .where(purchase_orders.c.id == po_id)
+        .values(version=purchase_orders.c.version + 1, **values)
+    )
     conn.execute(po_lines.delete().where(po_lines.c.po_id == po_id))
     _write_lines(conn, po_id, merged)
 
@@ -162,7 +177,7 @@ def _ledger(conn: Connection, who: str, cause: str, po_id: int) -> Ledger:
 
 
 def _finish(conn: Connection, po_id: int, state: str) -> None:
-    values = {"state": state}
+    values = {"state": state, "version": purchase_orders.c.version + 1}
     if state == "ordered":
         values["ordered_at"] = now()
     elif state in TERMINAL_STATES:
@@ -233,6 +248,11 @@ def receive(conn: Connection, who: str, po_id: int, quantities: Iterable[tuple[s
             .where(and_(po_lines.c.po_id == po_id, po_lines.c.unit_id == unit_id))
             .values(received=po_lines.c.received + qty)
         )
+    conn.execute(
+        purchase_orders.update()
+        .where(purchase_orders.c.id == po_id)
+        .values(version=purchase_orders.c.version + 1)
+    )
     if all(wanted.get(line.unit_id, 0) == line.outstanding for line in po.lines):
         _finish(conn, po_id, "received")
     settle_etas(conn, ledger, units)
@@ -289,26 +309,6 @@ def _take_off(conn: Connection, who: str, po: PurchaseOrder, cause: str, state: 
     settle_etas(conn, ledger, units)
     ledger.flush()
     return ledger
-
-
-def expected_dates(conn: Connection, unit_ids: Iterable[int]) -> dict[int, dt.date]:
-    """Each unit's earliest expected date among ordered POs with some of it outstanding."""
-    ids = sorted(set(unit_ids))
-    found: dict[int, dt.date] = {}
-    for start in range(0, len(ids), 900):
-        rows = conn.execute(
-            select(po_lines.c.unit_id, func.min(purchase_orders.c.expected))
-            .join(purchase_orders, purchase_orders.c.id == po_lines.c.po_id)
-            .where(
-                purchase_orders.c.state == "ordered",
-                purchase_orders.c.expected.is_not(None),
-                po_lines.c.received < po_lines.c.quantity,
-                po_lines.c.unit_id.in_(ids[start : start + 900]),
-            )
-            .group_by(po_lines.c.unit_id)
-        )
-        found.update({uid: when for uid, when in rows if when is not None})
-    return found
 
 
 def settle_etas(conn: Connection, ledger: Ledger, units: dict[int, Unit]) -> None:

@@ -53,6 +53,7 @@ class PurchaseOrder:
     finished_at: dt.datetime | None = None
     who: str = ""
     lines: tuple[PoLine, ...] = field(default=())
+    version: int = 0  # one more with every change: the editor saves a draft only over the one it opened
 
     @property
     def title(self) -> str:

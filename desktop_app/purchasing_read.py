@@ -71,6 +71,7 @@ def get_po(conn: Connection, po_id: int, *, lock: bool = False) -> PurchaseOrder
         finished_at=row.finished_at,
         who=row.who,
         lines=lines,
+        version=row.version,
     )
 
 

@@ -19,6 +19,8 @@ purchase_orders = Table(
     Column("ordered_at", DateTime(timezone=True)),
     Column("finished_at", DateTime(timezone=True)),  # received, closed or cancelled
     Column("who", String(100), nullable=False, default=""),
+    # One more with every change (migration 0012): a draft saved from a stale editor is refused.
+    Column("version", Integer, nullable=False, default=0, server_default="0"),
     CheckConstraint("state IN ('draft', 'ordered', 'received', 'closed', 'cancelled')", name="state"),
 )
 Index("ix_purchase_orders_supplier", purchase_orders.c.supplier)
