@@ -179,9 +179,12 @@ class Purchasing:
         return self._write(run)
 
     # -- events -------------------------------------------------------------------------------------
-    def order(self, po_id: int) -> PurchaseOrder:
-        """Draft → ordered: each line's quantity goes on order (cause ``po ordered``)."""
-        return self._event(lambda c: events.order_po(c, self.inventory.who, po_id), po_id)[0]
+    def order(self, po_id: int, *, version: int | None = None) -> PurchaseOrder:
+        """Draft → ordered: each line's quantity goes on order (cause ``po ordered``).
+
+        With ``version`` (the one the editor shows), a draft changed since is refused rather than ordered unseen.
+        """
+        return self._event(lambda c: events.order_po(c, self.inventory.who, po_id, version), po_id)[0]
 
     def receive(
         self, po_id: int, quantities: Iterable[tuple[str | int, int]]

@@ -132,6 +132,15 @@ def _write_lines(conn: Connection, po_id: int, merged: dict[int, list]) -> None:
         )
 
 
+def check_version(po: PurchaseOrder, version: int | None, outcome: str) -> None:
+    """Refuse (``Conflict``) when the PO changed after the editor opened it at ``version``."""
+    if version is not None and po.version != version:
+        raise Conflict(
+            f"{po.title} was changed on another workstation after you opened it; {outcome}. "
+            "Reload it to see the changes, then make yours again."
+        )
+
+
 def update_draft(
     conn: Connection,
     po_id: int,
@@ -150,11 +159,7 @@ def update_draft(
     po = get_po(conn, po_id, lock=True)
     if po.state != "draft":
         raise InventoryError(f"{po.title} is {po.state}: only a draft can be changed")
-    if version is not None and po.version != version:
-        raise Conflict(
-            f"{po.title} was changed on another workstation after you opened it; nothing was saved. "
-            "Reload it to see the changes, then make yours again."
-        )
+    check_version(po, version, "nothing was saved")
     values = {
         "supplier": _supplier(supplier),
         "store_id": _store_id(conn, store),
@@ -185,10 +190,11 @@ def _finish(conn: Connection, po_id: int, state: str) -> None:
     conn.execute(purchase_orders.update().where(purchase_orders.c.id == po_id).values(**values))
 
 
-def order_po(conn: Connection, who: str, po_id: int) -> Ledger:
+def order_po(conn: Connection, who: str, po_id: int, version: int | None = None) -> Ledger:
     po = get_po(conn, po_id, lock=True)
     if po.state != "draft":
         raise InventoryError(f"{po.title} is {po.state}: only a draft can be ordered")
+    check_version(po, version, "nothing was ordered")
     if not po.lines:
         raise InventoryError(f"{po.title} has no lines: add what to order first")
     units = lock_unit_ids(conn, [line.unit_id for line in po.lines])

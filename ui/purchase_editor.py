@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.errors import InventoryError
+from desktop_app.errors import Conflict, InventoryError
 from desktop_app.purchasing_models import PurchaseOrder, money_text
 from ui.purchase_actions import PoEventActions
 from ui.purchase_lines import CodeField, cents_from_text, is_enter
@@ -370,8 +370,15 @@ class PurchaseOrderEditor(PoEventActions, QDialog):
                 self.po_id = self.purchasing.create(self.supplier.currentText(), lines, **fields)
             else:
                 self.purchasing.update_draft(
-                    self.po_id, supplier=self.supplier.currentText(), lines=lines, **fields
+                    self.po_id,
+                    supplier=self.supplier.currentText(),
+                    lines=lines,
+                    version=self.po.version if self.po else None,
+                    **fields,
                 )
+        except Conflict as exc:
+            self._offer_reload(exc)
+            return False
         except InventoryError as exc:
             self._show_error("Purchase order not saved", exc)
             return False
@@ -379,11 +386,29 @@ class PurchaseOrderEditor(PoEventActions, QDialog):
         self.problem.setText(f"Saved {self.po.title} as a draft.")
         return True
 
+    def _offer_reload(self, exc: Conflict) -> None:
+        """Another workstation saved this draft since it was opened: say so, and reload only if asked."""
+        self.problem.setObjectName("error")
+        self.problem.style().polish(self.problem)
+        self.problem.setText(exc.message)
+        if confirm_destructive(
+            self,
+            "Purchase order changed elsewhere",
+            f"{exc.message}\n\nReload {self.po.title} now? Your unsaved changes in this window are lost.",
+            "&Reload it",
+            "Keep &my changes",
+        ):
+            self.reload()
+            self.problem.setText(f"Reloaded {self.po.title} as the other workstation saved it.")
+
     def order(self) -> None:
         if (self.dirty or self.po_id is None) and not self.save():
             return
         try:
-            self.po = self.purchasing.order(self.po_id)
+            self.po = self.purchasing.order(self.po_id, version=self.po.version)
+        except Conflict as exc:
+            self._offer_reload(exc)
+            return
         except InventoryError as exc:
             self._show_error("Purchase order not ordered", exc)
             return

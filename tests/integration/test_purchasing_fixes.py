@@ -42,6 +42,20 @@ def test_the_second_save_of_a_draft_opened_before_the_first_save_is_refused_nami
     assert inventory.purchasing.get(po).supplier == "Acme Ltd"
 
 
+def test_ordering_a_draft_changed_since_it_was_opened_is_refused_too(inventory):
+    inventory.add_product("MUG")
+    po = inventory.purchasing.create("Acme", [("MUG", 1)])
+    seen = inventory.purchasing.get(po)  # what the editor shows
+    inventory.purchasing.update_draft(
+        po, supplier="Acme", store=None, expected=None, lines=[("MUG", 50)], version=seen.version
+    )
+    with pytest.raises(Conflict, match=rf"PO {po} \(Acme\) was changed on another workstation"):
+        inventory.purchasing.order(po, version=seen.version)
+    assert inventory.purchasing.get(po).state == "draft" and inventory.item("MUG").on_order == 0
+    inventory.purchasing.order(po, version=inventory.purchasing.get(po).version)
+    assert inventory.item("MUG").on_order == 50
+
+
 # -- formulas in the CSV --------------------------------------------------------------------------------
 def test_the_po_csv_guards_cells_a_spreadsheet_would_take_for_a_formula(inventory, tmp_path):
     inventory.add_store("=HYPERLINK(\"http://x\")")
