@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.errors import InventoryError
 from desktop_app.queries import UnitQuery
 from ui import look
+from ui.entry_row import EntryRow, handle_enter
 from ui.item_model import F
 from ui.state import AppState
 from ui.widgets import confirm_destructive, fit_within_screen
@@ -71,20 +71,9 @@ class PlaceOrderDialog(QDialog):
         self.store.currentTextChanged.connect(self._store_info)
 
         self.item = ItemLookup(state)
-        self.quantity = QSpinBox()
-        self.quantity.setRange(1, 1_000_000)
-        add = QPushButton("&Add line")
+        self.entry = EntryRow(self.item, "&Item", maximum=1_000_000)
+        self.quantity, add = self.entry.quantity, self.entry.add_button
         add.clicked.connect(self.add_from_fields)
-        item_label = QLabel("&Item")
-        item_label.setBuddy(self.item)
-        quantity_label = QLabel("&Quantity")
-        quantity_label.setBuddy(self.quantity)
-        entry = QHBoxLayout()
-        entry.addWidget(item_label)
-        entry.addWidget(self.item, 1)
-        entry.addWidget(quantity_label)
-        entry.addWidget(self.quantity)
-        entry.addWidget(add)
 
         self.lines = QTableWidget(0, 3)
         self.lines.setHorizontalHeaderLabels(["Item", "Quantity", "Problem"])
@@ -120,7 +109,7 @@ class PlaceOrderDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.store_info)
-        layout.addLayout(entry)
+        layout.addWidget(self.entry)
         layout.addWidget(self.lines)
         layout.addWidget(remove, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.problem)
@@ -160,8 +149,7 @@ class PlaceOrderDialog(QDialog):
     def add_from_fields(self) -> None:
         if self.item.text().strip():
             self.add_line(self.item.text().strip(), self.quantity.value())
-            self.item.clear()
-            self.quantity.setValue(1)
+            self.entry.next_line()
             self.lines.scrollToBottom()
         self.item.setFocus()
 
@@ -183,30 +171,17 @@ class PlaceOrderDialog(QDialog):
             return
         super().reject()
 
+    def _item_entered(self) -> None:
+        if self.item.text().strip():
+            self.entry.to_quantity()
+        elif self.lines.rowCount():
+            self.problem.setText("")
+            self.hint.setText(f"{self.lines.rowCount()} lines. Press Place order (Alt+P) to place the order.")
+
     def keyPressEvent(self, event) -> None:
         """Enter moves through the form: Item → Quantity → adds the line → Item. It never places the order."""
-        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or event.modifiers() & ~(
-            Qt.KeyboardModifier.KeypadModifier
-        ):
+        if not handle_enter(self, event, {self.item: self._item_entered, self.quantity: self.add_from_fields}):
             super().keyPressEvent(event)
-            return
-        focus = self.focusWidget()
-        if focus is self.item:
-            if self.item.text().strip():
-                self.quantity.setFocus(Qt.FocusReason.TabFocusReason)
-                self.quantity.selectAll()
-            elif self.lines.rowCount():
-                self.problem.setText("")
-                self.hint.setText(
-                    f"{self.lines.rowCount()} lines. Press Place order (Alt+P) to place the order."
-                )
-        elif focus in (self.quantity, self.quantity.lineEdit()):
-            self.add_from_fields()
-        elif isinstance(focus, QPushButton):
-            focus.click()  # the person moved to this button: Enter presses it, like Space
-        elif focus is not None:
-            self.focusNextChild()
-        event.accept()
 
     def remove_line(self) -> None:
         for index in sorted({i.row() for i in self.lines.selectedIndexes()}, reverse=True):

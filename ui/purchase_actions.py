@@ -102,8 +102,7 @@ class PoEventActions:
             return
         self.matches.hide()
         self._say(f"{unit.label} — {unit.name}: quantity?", error=False)
-        self.quantity.setFocus(Qt.FocusReason.TabFocusReason)
-        self.quantity.selectAll()
+        self.entry.to_quantity()
 
     def _pick(self, entry) -> None:
         self.code.setText(entry.data(Qt.ItemDataRole.UserRole))

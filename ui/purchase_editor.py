@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -22,8 +21,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.errors import Conflict, InventoryError
 from desktop_app.purchasing_models import PurchaseOrder, money_text
+from ui.entry_row import EntryRow, handle_enter, is_enter
 from ui.purchase_actions import PoEventActions
-from ui.purchase_lines import CodeField, cents_from_text, is_enter
+from ui.purchase_lines import CodeField, cents_from_text
 from ui.state import AppState, show_refusal
 from ui.widgets import confirm_destructive, fit_within_screen, when_text
 
@@ -59,10 +59,8 @@ class PurchaseOrderEditor(PoEventActions, QDialog):
         self.info = QLabel()
         self.info.setObjectName("hint")
 
-        self.code = CodeField(self.purchasing)
-        self.quantity = QSpinBox()
-        self.quantity.setRange(1, 1_000_000_000)
-        self.add_button = QPushButton("&Add line")
+        self.entry = EntryRow(CodeField(), "&Code")
+        self.code, self.quantity, self.add_button = self.entry.field, self.entry.quantity, self.entry.add_button
         self.add_button.clicked.connect(self.add_from_fields)
         self.matches = QListWidget()  # what a search finds, to pick from (Enter or double-click)
         self.matches.setMaximumHeight(110)
@@ -107,9 +105,6 @@ class PurchaseOrderEditor(PoEventActions, QDialog):
             (self.done_button, self.reject),
         ):
             button.clicked.connect(slot)
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-            button.setDefault(False)
 
         form = QGridLayout()
         for row, (text, widget) in enumerate(
@@ -122,16 +117,6 @@ class PurchaseOrderEditor(PoEventActions, QDialog):
         form.addWidget(self.info, 0, 2, 3, 1, Qt.AlignmentFlag.AlignTop)
         form.setColumnStretch(1, 1)
         form.setColumnStretch(2, 1)
-        entry = QHBoxLayout()
-        code_label = QLabel("&Code")
-        code_label.setBuddy(self.code)
-        qty_label = QLabel("&Quantity")
-        qty_label.setBuddy(self.quantity)
-        entry.addWidget(code_label)
-        entry.addWidget(self.code, 1)
-        entry.addWidget(qty_label)
-        entry.addWidget(self.quantity)
-        entry.addWidget(self.add_button)
         actions = QHBoxLayout()
         for button in (
             self.save_button,
@@ -146,7 +131,7 @@ class PurchaseOrderEditor(PoEventActions, QDialog):
             actions.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addLayout(entry)
+        layout.addWidget(self.entry)
         layout.addWidget(self.matches)
         layout.addWidget(self.lines, 1)
         layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -154,6 +139,10 @@ class PurchaseOrderEditor(PoEventActions, QDialog):
         layout.addWidget(self.hint)
         layout.addLayout(actions)
 
+        # No button is Enter's default (Enter moves through the form); found once all are in the layout.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
         self.supplier.editTextChanged.connect(self._changed)
         self.store.currentIndexChanged.connect(self._changed)
         self.expected.textEdited.connect(self._changed)
@@ -298,9 +287,7 @@ class PurchaseOrderEditor(PoEventActions, QDialog):
             self.find_code()
             return
         self.add_unit(unit, self.quantity.value())
-        self.code.clear()
-        self.quantity.setValue(1)
-        self.code.setFocus()
+        self.entry.next_line()
 
     def add_unit(self, unit, qty: int) -> None:
         """Add ``qty`` of a unit: a unit already on the PO gets it added to its line."""
@@ -435,18 +422,9 @@ class PurchaseOrderEditor(PoEventActions, QDialog):
 
     def keyPressEvent(self, event) -> None:
         """Enter moves through the form; it never orders, receives or closes the PO."""
-        if not is_enter(event):
-            super().keyPressEvent(event)
-            return
-        focus = self.focusWidget()
-        if self._picked:  # the Enter that picked a search result: it only moves on
+        if self._picked and is_enter(event):  # the Enter that picked a search result: it only moves on
             self._picked = False
-        elif focus is self.code:
-            self.find_code()
-        elif focus in (self.quantity, self.quantity.lineEdit()):
-            self.add_from_fields()
-        elif isinstance(focus, QPushButton):
-            focus.click()  # the person moved to this button: Enter presses it, like Space
-        elif focus is not None:
-            self.focusNextChild()
-        event.accept()
+            event.accept()
+            return
+        if not handle_enter(self, event, {self.code: self.find_code, self.quantity: self.add_from_fields}):
+            super().keyPressEvent(event)

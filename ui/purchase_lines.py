@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
+
+from ui.entry_row import is_enter  # noqa: F401  (re-exported: the purchasing windows import it from here)
+
+SCAN_OR_SEARCH = "scan a barcode, or type an item number or part of a name, then Enter"
 
 
 def cents_from_text(text: str) -> int | None:
@@ -20,22 +23,15 @@ def cents_from_text(text: str) -> int | None:
     return cents
 
 
-def is_enter(event) -> bool:
-    return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-        event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-    )
-
-
 class CodeField(QLineEdit):
     """A field that takes a scan (a barcode or an item number, then Enter) or the start of a search.
 
     No completion pop-up: a scanner's Enter must reach the form, never a pop-up's list.
     """
 
-    def __init__(self, purchasing, parent: QWidget | None = None) -> None:
+    def __init__(self, placeholder: str = SCAN_OR_SEARCH, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.purchasing = purchasing
-        self.setPlaceholderText("scan a barcode, or type an item number or part of a name, then Enter")
+        self.setPlaceholderText(placeholder)
 
     def code(self) -> str:
         return self.text().strip()

@@ -9,17 +9,16 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QPushButton,
-    QSpinBox,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.errors import InventoryError
-from ui.purchase_lines import is_enter
+from ui.entry_row import EntryRow, handle_enter
+from ui.purchase_lines import CodeField
 from ui.state import AppState, show_refusal
 from ui.widgets import confirm_destructive, fit_within_screen, read_only_table
 
@@ -40,10 +39,13 @@ class ReceiveDialog(QDialog):
 
         self.header = QLabel()
         self.header.setWordWrap(True)
-        self.scan = QLineEdit()
-        self.scan.setPlaceholderText("scan a barcode or type an item number, then Enter")
-        self.quantity = QSpinBox()
-        self.quantity.setRange(1, 1_000_000_000)
+        self.entry = EntryRow(
+            CodeField("scan a barcode or type an item number, then Enter"),
+            "&Scan",
+            quantity_label="&Quantity per scan",
+            add_text=None,
+        )
+        self.scan, self.quantity = self.entry.field, self.entry.quantity
         self.quantity.setToolTip("How many one scan receives (back to 1 after each scan)")
         self.table = read_only_table(COLUMNS)
         self.table.setColumnWidth(0, 120)
@@ -68,15 +70,6 @@ class ReceiveDialog(QDialog):
             button.setAutoDefault(False)
             button.setDefault(False)
 
-        entry = QHBoxLayout()
-        scan_label = QLabel("&Scan")
-        scan_label.setBuddy(self.scan)
-        qty_label = QLabel("&Quantity per scan")
-        qty_label.setBuddy(self.quantity)
-        entry.addWidget(scan_label)
-        entry.addWidget(self.scan, 1)
-        entry.addWidget(qty_label)
-        entry.addWidget(self.quantity)
         buttons = QHBoxLayout()
         buttons.addWidget(self.total, 1)
         buttons.addWidget(self.clear_button)
@@ -84,7 +77,7 @@ class ReceiveDialog(QDialog):
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
-        layout.addLayout(entry)
+        layout.addWidget(self.entry)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.unknown_label)
@@ -213,19 +206,11 @@ class ReceiveDialog(QDialog):
             return
         super().reject()
 
+    def _scanned(self) -> None:
+        self.scan_code(self.scan.code())
+        self.scan.clear()
+
     def keyPressEvent(self, event) -> None:
         """Enter in the scan field adds the scan; Enter never books the receipt."""
-        if not is_enter(event):
+        if not handle_enter(self, event, {self.scan: self._scanned, self.quantity: self.scan.setFocus}):
             super().keyPressEvent(event)
-            return
-        focus = self.focusWidget()
-        if focus is self.scan:
-            self.scan_code(self.scan.text())
-            self.scan.clear()
-        elif focus in (self.quantity, self.quantity.lineEdit()):
-            self.scan.setFocus()
-        elif isinstance(focus, QPushButton):
-            focus.click()
-        elif focus is not None:
-            self.focusNextChild()
-        event.accept()
