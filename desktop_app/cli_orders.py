@@ -63,7 +63,9 @@ def run_history(inventory: Inventory, args: argparse.Namespace) -> object:
 
 def run_batch(inventory: Inventory, args: argparse.Namespace) -> object:
     if args.action == "list":
-        return [{**b, "at": b["at"].isoformat() if b["at"] else None} for b in inventory.batches()]
+        from desktop_app.times import local_iso
+
+        return [{**b, "at": local_iso(b["at"])} for b in inventory.batches()]
     result = inventory.revert_batch(_int(args.batch, "batch", low=1))
     fields = (
         [h.as_json() for h in inventory.batch_history(result.batch) if h.kind == "field"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from desktop_app.models import unit_label
+from desktop_app.times import local_text_of_iso
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -101,11 +102,11 @@ def render(args: argparse.Namespace, result: object) -> str:
                     b["status_changes"],
                     b["field_changes"],
                     "reverted" if b["reverted"] else "",
-                    (b["at"] or "")[:19],
+                    local_text_of_iso(b["at"]),
                 ]
                 for b in result
             ],
-            ["Batch", "Cause", "Store", "Order", "Moves", "Statuses", "Fields", "", "At (UTC)"],
+            ["Batch", "Cause", "Store", "Order", "Moves", "Statuses", "Fields", "", "At (local time)"],
         )
     if command == "import":
         verb = "Would import" if result["dry_run"] else "Imported"
@@ -154,7 +155,7 @@ def render(args: argparse.Namespace, result: object) -> str:
             )
             rows.append(
                 [
-                    (h["at"] or "")[:19],
+                    local_text_of_iso(h["at"]),
                     h["item_number"] or "",
                     what,
                     h["cause"],
@@ -162,7 +163,7 @@ def render(args: argparse.Namespace, result: object) -> str:
                     h["order"] or "",
                 ]
             )
-        return _table(rows, ["At (UTC)", "Item", "Change", "Cause", "Store", "Order"])
+        return _table(rows, ["At (local time)", "Item", "Change", "Cause", "Store", "Order"])
     if command == "db" and action == "roles":
         return "\n".join(f"role {r['role']}: password {r['password']}" for r in result["roles"]) + (
             "\nStaff may change stock, items and orders; only owners change store settings and statuses."

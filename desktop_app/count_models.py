@@ -11,6 +11,7 @@ from desktop_app.count_lookup import Candidate
 from desktop_app.csvio.values import quote_text
 from desktop_app.errors import InventoryError
 from desktop_app.models import StatusChangeReport
+from desktop_app.times import local_iso
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class StockCount:
             "id": self.id,
             "store": self.store,
             "state": self.state,
-            "started_at": self.started_at,
+            "started_at": local_iso(self.started_at),
             "started_by": self.started_by,
             "batch": self.batch,
             "lines": [line.as_json() for line in self.lines],

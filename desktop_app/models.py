@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from desktop_app.errors import InventoryError
+from desktop_app.times import local_iso
 
 STATUS_FLAGS = ("unavailable", "back_order", "hidden", "show_quantity")
 # How windows and messages name the fields a field change (history) records.
@@ -231,7 +232,7 @@ class Order:
             "store": self.store,
             "state": self.state,
             "paid": self.paid,
-            "placed_at": self.placed_at.isoformat() if self.placed_at else None,
+            "placed_at": local_iso(self.placed_at),
             "lines": [line.as_json() for line in self.lines],
             "name": self.name,
             "source": self.source,
@@ -284,7 +285,7 @@ class HistoryEntry:
             "order": self.order,
             "batch": self.batch,
             "who": self.who,
-            "at": self.at.isoformat() if self.at else None,
+            "at": local_iso(self.at),
         }
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget
 
+from desktop_app.times import local_time  # the one conversion, shared with the command line
+
 
 def read_only_table(headers: list[str], rows: int = 0, *, select_rows: bool = True) -> QTableWidget:
     """A list-like table: headers, no row numbers, not editable, whole rows selected, last column stretched."""
@@ -108,15 +110,6 @@ def keep_on_screen(widget) -> None:
 
 
 # -- times: stored in UTC, shown in this computer's zone, the zone and UTC on hover -----------------
-def local_time(at: dt.datetime | None) -> dt.datetime | None:
-    """A stored time (UTC; naive from SQLite) in this computer's time zone."""
-    if at is None:
-        return None
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=dt.UTC)
-    return at.astimezone()
-
-
 def when_text(at: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
     local = local_time(at)
     return local.strftime(fmt) if local else ""
