@@ -108,7 +108,7 @@ class PurchaseOrderEditor(PoEventActions, QDialog):
 
         form = QGridLayout()
         for row, (text, widget) in enumerate(
-            (("Su&pplier", self.supplier), ("S&tore", self.store), ("E&xpected", self.expected))
+            (("S&upplier", self.supplier), ("S&tore", self.store), ("&Expected", self.expected))
         ):
             label = QLabel(text)
             label.setBuddy(widget)
