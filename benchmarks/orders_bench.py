@@ -129,7 +129,7 @@ class Plain:
                     new_status, rule = store[4], "out_of_stock"
             elif old <= 0 < new:
                 new_status, rule = store[3], "in_stock"
-        pending = self.pending.setdefault(uid, [0, 0, status])
+        pending = self.pending.setdefault(uid, [0, 0, status, status])  # deltas, new and old status
         if new != old or new_status != status:
             if self.event is None:
                 cur.execute("INSERT INTO events (cause, store_id, order_id, who, at) VALUES (?, ?, ?, ?, ?)",
@@ -151,12 +151,17 @@ class Plain:
         unit[3], unit[5], unit[2] = new, unit[5] + committed, new_status
 
     def _flush(self, cur) -> None:
-        cur.executemany(
-            "UPDATE items SET on_hand = on_hand + ?, committed = committed + ?, status_id = ?, "
-            "version = version + 1 WHERE id = ?", [(p[0], p[1], p[2], uid) for uid, p in self.pending.items()])
-        cur.executemany(
-            "UPDATE items SET on_hand = on_hand + ?, committed = committed + ?, version = version + 1 "
-            "WHERE id = ?", [(p[0], p[1], pid) for pid, p in sorted(self.parents.items())])
+        # Each row assigns only the columns that change, as the ledger does (SQLite maintains every index on an
+        # assigned column, changed or not), and bumps the version of every row it touches.
+        for uid, p in self.pending.items():
+            sets = [*(["on_hand = on_hand + ?"] if p[0] else []), *(["committed = committed + ?"] if p[1] else []),
+                    *(["status_id = ?"] if p[2] != p[3] else [])]
+            args = [*([p[0]] if p[0] else []), *([p[1]] if p[1] else []), *([p[2]] if p[2] != p[3] else [])]
+            cur.execute(f"UPDATE items SET {', '.join([*sets, 'version = version + 1'])} WHERE id = ?", (*args, uid))
+        for pid, p in sorted(self.parents.items()):
+            sets = [*(["on_hand = on_hand + ?"] if p[0] else []), *(["committed = committed + ?"] if p[1] else [])]
+            args = [*([p[0]] if p[0] else []), *([p[1]] if p[1] else [])]
+            cur.execute(f"UPDATE items SET {', '.join([*sets, 'version = version + 1'])} WHERE id = ?", (*args, pid))
         cur.executemany("INSERT INTO movements (event_id, unit_id, quantity, delta, after) VALUES (?, ?, ?, ?, ?)",
                         self.moves)
         cur.executemany("INSERT INTO status_changes (event_id, unit_id, from_status, to_status, rule) "

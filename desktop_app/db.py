@@ -258,7 +258,8 @@ def _sqlite_on_connect(dbapi_conn, _record) -> None:
 
 def _sqlite_on_begin(conn: Connection) -> None:
     write = conn.get_execution_options().get("inventory_write", True)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    # On the driver connection: through SQLAlchemy this statement cost more than a short transaction's work.
+    conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def _sqlstate(exc: DBAPIError) -> str | None:
