@@ -50,4 +50,6 @@ class Driver:
 
     def when(self, value: dt.datetime):
         """A time as the column holds it: SQLAlchemy stores SQLite's as text, without the zone."""
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else value
+        if self.sqlite:  # SQLAlchemy's form, "%Y-%m-%d %H:%M:%S.%f" (isoformat is the faster way to it)
+            return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+        return value

@@ -104,12 +104,13 @@ class Ledger:
         self._status_rows: list[dict] = []
         self._field_rows: list[dict] = []
         self._created_statuses: dict[int, int] = {}
+        self._drv: Driver | None = None  # the driver connection under ``conn`` (the same transaction)
 
     # -- recording --------------------------------------------------------------------------------
     def ensure_event(self) -> int:
         """The event this ledger's history rows belong to, written on first need."""
         if self.event_id is None:
-            drv = Driver(self.conn)
+            drv = self._driver()
             self.event_id = drv.run(
                 _INSERT_EVENT,
                 {
@@ -241,6 +242,11 @@ class Ledger:
                     {"e": self.ensure_event(), "i": item_pk, "f": name, "o": old_text, "n": new_text}
                 )
 
+    def _driver(self) -> Driver:
+        if self._drv is None:
+            self._drv = Driver(self.conn)
+        return self._drv
+
     def _pending(self, unit: Unit) -> list:
         pending = self._updates.get(unit.id)
         if pending is None:
@@ -263,7 +269,7 @@ class Ledger:
         on an assigned column, changed or not: a committed-only change would otherwise rewrite nine index
         entries); the statements run on the driver's cursor (``driver.py``).
         """
-        drv = Driver(self.conn)
+        drv = self._driver()
         if self._updates:
             groups: dict[tuple[bool, ...], list[dict]] = defaultdict(list)
             for uid, p in self._updates.items():

@@ -12,7 +12,7 @@ is re-checked.)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from desktop_app.driver import Driver, Sql
 from desktop_app.ledger import UNIT_COLUMNS, StatusInfo, Unit
@@ -105,8 +105,8 @@ def load_statuses(drv: Driver) -> dict[int, StatusInfo]:
 
 
 def store_row(values) -> StoreRow:
-    row = StoreRow(*values)
-    return row if isinstance(row.track_inventory, bool) else replace(row, track_inventory=bool(row.track_inventory))
+    """A ``StoreRow`` from the driver's row (SQLite gives its booleans as 0 and 1)."""
+    return StoreRow(values[0], values[1], bool(values[2]), *values[3:])
 
 
 def unit_row(values) -> Unit:
