@@ -10,6 +10,7 @@ booleans (Python ``bool`` works for both).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
@@ -23,9 +24,9 @@ class Sql:
 
     __slots__ = ("pg", "sqlite")
 
-    def __init__(self, text: str, *, pg_suffix: str = "") -> None:
+    def __init__(self, text: str, *, pg_suffix: str = "", pg: str | None = None) -> None:
         self.sqlite = text
-        self.pg = _NAMED.sub(r"%(\1)s", text.replace("%", "%%")) + pg_suffix
+        self.pg = _NAMED.sub(r"%(\1)s", (text if pg is None else pg).replace("%", "%%")) + pg_suffix
 
 
 class Driver:
@@ -47,6 +48,10 @@ class Driver:
         if rows:
             cur = self.raw.cursor()
             cur.executemany(sql.sqlite if self.sqlite else sql.pg, rows)
+
+    def batch(self):
+        """Writes whose results nobody reads, sent to a server together (one round trip; SQLite: nothing)."""
+        return contextlib.nullcontext() if self.sqlite else self.raw.pipeline()
 
     def when(self, value: dt.datetime):
         """A time as the column holds it: SQLAlchemy stores SQLite's as text, without the zone."""

@@ -56,13 +56,25 @@ _N_STORE, _N_LINE = 8, 7
 
 # An order event: the order and its units locked (on a server, the order first, then the units in id order,
 # as every writer locks units); the store is only read.
-EVENT = Sql(
-    f"SELECT o.state, o.paid, {_STORE}, {_LINE}, {_UNIT} FROM orders o JOIN stores s ON s.id = o.store_id "
+# On a server, the first query of a transaction also brings the statuses (one round trip less); SQLite reads them
+# with a query of their own (no round trip to save), ``STATUSES``.
+_PG_STATUSES = (
+    ", (SELECT json_agg(json_build_array(t.id, t.name, t.unavailable, t.back_order) ORDER BY t.id) FROM statuses t)"
+)
+_EVENT = (
+    "SELECT o.state, o.paid, {store}, {line}, {unit}{statuses} FROM orders o JOIN stores s ON s.id = o.store_id "
     "JOIN order_lines l ON l.order_id = o.id JOIN items i ON i.id = l.unit_id WHERE o.id = :order_id "
-    "ORDER BY i.id, l.id",
+    "ORDER BY i.id, l.id"
+)
+EVENT = Sql(
+    _EVENT.format(store=_STORE, line=_LINE, unit=_UNIT, statuses=""),
+    pg=_EVENT.format(store=_STORE, line=_LINE, unit=_UNIT, statuses=_PG_STATUSES),
     pg_suffix=" FOR UPDATE OF o, i",
 )
-STORE_BY_NAME = Sql(f"SELECT {_STORE} FROM stores s WHERE lower(s.name) = :name")
+STORE_BY_NAME = Sql(
+    f"SELECT {_STORE} FROM stores s WHERE lower(s.name) = :name",
+    pg=f"SELECT {_STORE}{_PG_STATUSES} FROM stores s WHERE lower(s.name) = :name",
+)
 STORE_BY_ID = Sql(f"SELECT {_STORE} FROM stores s WHERE s.id = :store_id")
 STATUSES = Sql("SELECT id, name, unavailable, back_order FROM statuses ORDER BY id")
 INSERT_ORDER = Sql(
@@ -94,10 +106,13 @@ def update_order(drv: Driver, order_id: int, values: dict) -> None:
 _statuses_seen: list = [None, None]  # the statuses' rows as last read, and what was made of them
 
 
-def load_statuses(drv: Driver) -> dict[int, StatusInfo]:
+def load_statuses(drv: Driver, rows: list | None = None) -> dict[int, StatusInfo]:
     """Every status, as the database holds it now: read in each transaction (a handful of rows, so a status
-    edited on another workstation is what the next order sees), built into objects only when they changed."""
-    rows = drv.run(STATUSES).fetchall()
+    edited on another workstation is what the next order sees), built into objects only when they changed.
+
+    ``rows``: the statuses a server's query brought along (``_PG_STATUSES``)."""
+    if rows is None:
+        rows = drv.run(STATUSES).fetchall()
     if rows != _statuses_seen[0]:
         built = {r[0]: StatusInfo(r[0], r[1], bool(r[2]), bool(r[3])) for r in rows}
         _statuses_seen[:] = [rows, built]
@@ -106,7 +121,7 @@ def load_statuses(drv: Driver) -> dict[int, StatusInfo]:
 
 def store_row(values) -> StoreRow:
     """A ``StoreRow`` from the driver's row (SQLite gives its booleans as 0 and 1)."""
-    return StoreRow(values[0], values[1], bool(values[2]), *values[3:])
+    return StoreRow(values[0], values[1], bool(values[2]), *values[3:8])
 
 
 def unit_row(values) -> Unit:
@@ -140,13 +155,15 @@ def load_event(drv: Driver, order_id: int) -> EventRows | None:
     units: dict[int, Unit] = {}
     at_line = 2 + _N_STORE
     at_unit = at_line + _N_LINE
+    end = at_unit + len(UNIT_COLUMNS)
     for row in rows:
         lines.append(Line(*row[at_line:at_unit]))
         unit_id = row[at_unit]
         if unit_id not in units:
-            units[unit_id] = unit_row(row[at_unit:])
+            units[unit_id] = unit_row(row[at_unit:end])
     lines.sort(key=lambda line: line.id)
-    return EventRows(first[0], bool(first[1]), store, lines, units, load_statuses(drv))
+    statuses = load_statuses(drv, None if drv.sqlite else first[end])
+    return EventRows(first[0], bool(first[1]), store, lines, units, statuses)
 
 
 def lock_units_by_number(drv: Driver, numbers: list[str]) -> dict[str, Unit]:

@@ -104,7 +104,7 @@ def place_order(
     store = order_sql.store_row(found)
     if not wanted:
         raise InventoryError("An order needs at least one line (ITEM=QTY)")
-    statuses_by_id = order_sql.load_statuses(drv)
+    statuses_by_id = order_sql.load_statuses(drv, None if drv.sqlite else found[-1])
     units = _lock_refs(conn, drv, [ref for ref, _ in wanted])
     problems: list[str] = []
     totals: dict[int, int] = defaultdict(int)
@@ -174,15 +174,16 @@ def place_order(
         track=bool(store.track_inventory),
         remove=store.remove_when == "ordered",
     )
-    drv.run_many(
-        order_sql.INSERT_LINE,
-        [
-            {"order_id": order_id, "u": ln.unit_id, "q": ln.quantity, "removed": ln.removed,
-             "committed": ln.committed}
-            for ln in lines
-        ],
-    )
-    ledger.flush()
+    with drv.batch():  # on a server, one round trip
+        drv.run_many(
+            order_sql.INSERT_LINE,
+            [
+                {"order_id": order_id, "u": ln.unit_id, "q": ln.quantity, "removed": ln.removed,
+                 "committed": ln.committed}
+                for ln in lines
+            ],
+        )
+        ledger.flush()
     return order_id
 
 
@@ -235,11 +236,12 @@ def _event_without_lines(conn: Connection, order_id: int) -> order_sql.EventRows
 
 
 def _finish(conn: Connection, order_id: int, ledger: Ledger, event, **values) -> None:
-    order_sql.save_lines(event.driver, event.lines, event.before)
-    ledger.flush()
-    changed = {k: v for k, v in values.items() if getattr(event, k) != v}
-    if changed:
-        order_sql.update_order(event.driver, order_id, changed)
+    with event.driver.batch():  # on a server, one round trip
+        order_sql.save_lines(event.driver, event.lines, event.before)
+        ledger.flush()
+        changed = {k: v for k, v in values.items() if getattr(event, k) != v}
+        if changed:
+            order_sql.update_order(event.driver, order_id, changed)
 
 
 def pay_order(conn: Connection, who: str, order_id: int) -> None:
