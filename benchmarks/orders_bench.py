@@ -12,7 +12,15 @@ stores that remove stock when ordered, paid or shipped, so every event moves sto
 The baseline does what the service does, row for row, with hand-written statements and no library between
 it and sqlite3: per order the same three transactions (place, pay, ship) reading the store, statuses, order,
 lines and units, and writing the order, its lines, the counts (on hand, committed, status, version; the
-product's sums for a variant), the events, movements and status changes.
+product's sums for a variant), the events, movements and status changes. Each row update assigns only the
+columns that change, as the ledger does (assigning a column makes SQLite maintain each index on it, changed
+or not: nine on items' counts and status). Both end with the same database (checked row for row at 0.1 scale).
+
+Durability, the same for both (``db.py``'s connection pragmas): WAL with ``synchronous=NORMAL``. A commit
+is then atomic and survives the program crashing; a power cut may lose the last commits since the WAL was
+last synced (at a checkpoint), never corrupting the file. For a back office whose orders come from a
+storefront that keeps its own record (and can be imported again), that is the right trade: ``FULL`` would
+add an fsync to each of an order's three transactions.
 """
 
 from __future__ import annotations
