@@ -149,7 +149,8 @@ class Database:
         try:
             conn = self._checkout()
             try:
-                conn.execution_options(inventory_write=write)
+                if conn.get_execution_options().get("inventory_write") is not write:  # setting it re-joins events
+                    conn.execution_options(inventory_write=write)
                 with conn.begin():
                     yield conn
             finally:
