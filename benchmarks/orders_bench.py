@@ -12,7 +12,15 @@ stores that remove stock when ordered, paid or shipped, so every event moves sto
 The baseline does what the service does, row for row, with hand-written statements and no library between
 it and sqlite3: per order the same three transactions (place, pay, ship) reading the store, statuses, order,
 lines and units, and writing the order, its lines, the counts (on hand, committed, status, version; the
-product's sums for a variant), the events, movements and status changes.
+product's sums for a variant), the events, movements and status changes. Each row update assigns only the
+columns that change, as the ledger does (assigning a column makes SQLite maintain each index on it, changed
+or not: nine on items' counts and status). Both end with the same database (checked row for row at 0.1 scale).
+
+Durability, the same for both (``db.py``'s connection pragmas): WAL with ``synchronous=NORMAL``. A commit
+is then atomic and survives the program crashing; a power cut may lose the last commits since the WAL was
+last synced (at a checkpoint), never corrupting the file. For a back office whose orders come from a
+storefront that keeps its own record (and can be imported again), that is the right trade: ``FULL`` would
+add an fsync to each of an order's three transactions.
 """
 
 from __future__ import annotations
@@ -129,7 +137,7 @@ class Plain:
                     new_status, rule = store[4], "out_of_stock"
             elif old <= 0 < new:
                 new_status, rule = store[3], "in_stock"
-        pending = self.pending.setdefault(uid, [0, 0, status])
+        pending = self.pending.setdefault(uid, [0, 0, status, status])  # deltas, new and old status
         if new != old or new_status != status:
             if self.event is None:
                 cur.execute("INSERT INTO events (cause, store_id, order_id, who, at) VALUES (?, ?, ?, ?, ?)",
@@ -151,12 +159,17 @@ class Plain:
         unit[3], unit[5], unit[2] = new, unit[5] + committed, new_status
 
     def _flush(self, cur) -> None:
-        cur.executemany(
-            "UPDATE items SET on_hand = on_hand + ?, committed = committed + ?, status_id = ?, "
-            "version = version + 1 WHERE id = ?", [(p[0], p[1], p[2], uid) for uid, p in self.pending.items()])
-        cur.executemany(
-            "UPDATE items SET on_hand = on_hand + ?, committed = committed + ?, version = version + 1 "
-            "WHERE id = ?", [(p[0], p[1], pid) for pid, p in sorted(self.parents.items())])
+        # Each row assigns only the columns that change, as the ledger does (SQLite maintains every index on an
+        # assigned column, changed or not), and bumps the version of every row it touches.
+        for uid, p in self.pending.items():
+            sets = [*(["on_hand = on_hand + ?"] if p[0] else []), *(["committed = committed + ?"] if p[1] else []),
+                    *(["status_id = ?"] if p[2] != p[3] else [])]
+            args = [*([p[0]] if p[0] else []), *([p[1]] if p[1] else []), *([p[2]] if p[2] != p[3] else [])]
+            cur.execute(f"UPDATE items SET {', '.join([*sets, 'version = version + 1'])} WHERE id = ?", (*args, uid))
+        for pid, p in sorted(self.parents.items()):
+            sets = [*(["on_hand = on_hand + ?"] if p[0] else []), *(["committed = committed + ?"] if p[1] else [])]
+            args = [*([p[0]] if p[0] else []), *([p[1]] if p[1] else [])]
+            cur.execute(f"UPDATE items SET {', '.join([*sets, 'version = version + 1'])} WHERE id = ?", (*args, pid))
         cur.executemany("INSERT INTO movements (event_id, unit_id, quantity, delta, after) VALUES (?, ?, ?, ?, ?)",
                         self.moves)
         cur.executemany("INSERT INTO status_changes (event_id, unit_id, from_status, to_status, rule) "

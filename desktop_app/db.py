@@ -88,6 +88,7 @@ class Database:
             read_only is None and self.is_sqlite and _sqlite_read_only(self.url)
         )
         self.engine = self._build_engine()
+        self._spare: dict[str, Connection] = {}  # SQLite: the connection kept between transactions
         self._who: str | None = None
         # Transactions retried after a lost race (a serialization failure, a deadlock, a busy database).
         self.retries = 0
@@ -123,6 +124,9 @@ class Database:
         return self._who
 
     def dispose(self) -> None:
+        spare = self._spare.pop("conn", None)
+        if spare is not None:
+            spare.close()
         self.engine.dispose()
 
     @property
@@ -143,10 +147,14 @@ class Database:
         if write and self.read_only:
             raise InventoryError(read_only_message(self.display_name))
         try:
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(inventory_write=write)
+            conn = self._checkout()
+            try:
+                if conn.get_execution_options().get("inventory_write") is not write:  # setting it re-joins events
+                    conn.execution_options(inventory_write=write)
                 with conn.begin():
                     yield conn
+            finally:
+                self._checkin(conn)
         except (DBAPIError, sqlite3.Error, OSError) as exc:
             problem = explain(exc, self.display_name)
             if problem is None:
@@ -154,6 +162,22 @@ class Database:
             code = getattr(getattr(exc, "orig", exc), "sqlite_errorname", "")
             log.warning("%s: %s %s", self.display_name, code, mask_secrets(str(exc)))
             raise problem from exc
+
+    def _checkout(self) -> Connection:
+        # SQLite: one connection is kept open between transactions (taking it is one atomic dict pop): checking
+        # one out of the pool and wrapping it cost more than a short transaction's own statements (an order's
+        # events). A server's connections go back to the pool, which pings them before reuse.
+        if self.is_sqlite:
+            conn = self._spare.pop("conn", None)
+            if conn is not None and not conn.closed and not conn.invalidated:
+                return conn
+        return self.engine.connect()
+
+    def _checkin(self, conn: Connection) -> None:
+        keep = self.is_sqlite and not conn.invalidated and not conn.in_transaction()
+        if keep and self._spare.setdefault("conn", conn) is conn:
+            return
+        conn.close()
 
     def read(self, fn: Callable[[Connection], T]) -> T:
         with self.connect(write=False) as conn:
@@ -258,7 +282,8 @@ def _sqlite_on_connect(dbapi_conn, _record) -> None:
 
 def _sqlite_on_begin(conn: Connection) -> None:
     write = conn.get_execution_options().get("inventory_write", True)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    # On the driver connection: through SQLAlchemy this statement cost more than a short transaction's work.
+    conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def _sqlstate(exc: DBAPIError) -> str | None:

@@ -18,12 +18,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, text
 
 from desktop_app import rules
+from desktop_app.driver import Driver, Sql
 from desktop_app.errors import InventoryError
 from desktop_app.models import StatusChangeReport
-from desktop_app.schema import events, field_changes, items, movements, status_changes
+from desktop_app.schema import items
 from desktop_app.settings import DEFAULT_STATUS_NAMES, SEED_STATUS_IDS
 from desktop_app.units import (
     DEFAULT_ROLES,
@@ -103,12 +104,14 @@ class Ledger:
         self._status_rows: list[dict] = []
         self._field_rows: list[dict] = []
         self._created_statuses: dict[int, int] = {}
+        self._drv: Driver | None = None  # the driver connection under ``conn`` (the same transaction)
 
     # -- recording --------------------------------------------------------------------------------
     def ensure_event(self) -> int:
         """The event this ledger's history rows belong to, written on first need."""
         if self.event_id is None:
-            self.event_id = self.conn.execute(
+            drv = self._driver()
+            self.event_id = drv.run(
                 _INSERT_EVENT,
                 {
                     "cause": self.cause,
@@ -116,10 +119,10 @@ class Ledger:
                     "order_id": self.order_id,
                     "reverts_id": self.reverts_id,
                     "who": self.who,
-                    "at": self.at,
+                    "at": drv.when(self.at),
                     "note": self.note,
                 },
-            ).inserted_primary_key[0]
+            ).fetchone()[0]
         return self.event_id
 
     def change(
@@ -239,10 +242,16 @@ class Ledger:
                     {"e": self.ensure_event(), "i": item_pk, "f": name, "o": old_text, "n": new_text}
                 )
 
+    def _driver(self) -> Driver:
+        if self._drv is None:
+            self._drv = Driver(self.conn)
+        return self._drv
+
     def _pending(self, unit: Unit) -> list:
         pending = self._updates.get(unit.id)
         if pending is None:
-            pending = self._updates[unit.id] = [0, 0, 0, unit.status_id]
+            # on hand, on order and committed deltas, the new status, the status as it was
+            pending = self._updates[unit.id] = [0, 0, 0, unit.status_id, unit.status_id]
         return pending
 
     def _parent(self, unit: Unit, d_hand: int, d_order: int, d_committed: int) -> None:
@@ -254,50 +263,45 @@ class Ledger:
 
     # -- writing ----------------------------------------------------------------------------------
     def flush(self) -> None:
-        """Write what was asked so far: counts (atomic increments), statuses, parents' sums, history."""
-        conn = self.conn
+        """Write what was asked so far: counts (atomic increments), statuses, parents' sums, history.
+
+        A unit's row is written once, assigning only the columns that change (SQLite maintains every index
+        on an assigned column, changed or not: a committed-only change would otherwise rewrite nine index
+        entries); the statements run on the driver's cursor (``driver.py``).
+        """
+        drv = self._driver()
         if self._updates:
-            conn.execute(
-                _UPDATE_UNITS,
-                [
-                    {"b_id": uid, "b_hand": p[0], "b_order": p[1], "b_committed": p[2], "b_status": p[3]}
-                    for uid, p in self._updates.items()
-                ],
-            )
+            groups: dict[tuple[bool, ...], list[dict]] = defaultdict(list)
+            for uid, p in self._updates.items():
+                groups[(p[0] != 0, p[1] != 0, p[2] != 0, p[3] != p[4])].append(
+                    {"id": uid, "hand": p[0], "ord": p[1], "com": p[2], "status": p[3]}
+                )
+            for changes, rows in groups.items():
+                drv.run_many(_update_units(changes), rows)
             self._updates.clear()
         if self._created_statuses:
-            conn.execute(
-                _SET_STATUS,
-                [{"b_id": pk, "b_status": sid} for pk, sid in sorted(self._created_statuses.items())],
+            drv.run_many(
+                _SET_STATUS, [{"id": pk, "status": sid} for pk, sid in sorted(self._created_statuses.items())]
             )
             self._created_statuses.clear()
         if self._parent_deltas:
-            conn.execute(
-                _UPDATE_PARENTS,
-                [
-                    {"b_id": pid, "b_hand": d[0], "b_order": d[1], "b_committed": d[2]}
-                    for pid, d in sorted(self._parent_deltas.items())
-                ],
-            )
+            groups = defaultdict(list)
+            for pid, d in sorted(self._parent_deltas.items()):
+                groups[(d[0] != 0, d[1] != 0, d[2] != 0, False)].append(
+                    {"id": pid, "hand": d[0], "ord": d[1], "com": d[2]}
+                )
+            for changes, rows in groups.items():
+                drv.run_many(_update_units(changes), rows)
             self._parent_deltas.clear()
         if self._movements:
-            conn.execute(_INSERT_MOVEMENTS, self._movements)
+            drv.run_many(_INSERT_MOVEMENTS, self._movements)
             self.movement_count += len(self._movements)
             self._movements.clear()
         if self._status_rows:
-            conn.execute(_INSERT_STATUS_CHANGES, self._status_rows)
+            drv.run_many(_INSERT_STATUS_CHANGES, self._status_rows)
             self._status_rows.clear()
         if self._field_rows:
-            conn.execute(
-                field_changes.insert().values(
-                    event_id=bindparam("e"),
-                    item_pk=bindparam("i"),
-                    field=bindparam("f"),
-                    old_value=bindparam("o"),
-                    new_value=bindparam("n"),
-                ),
-                self._field_rows,
-            )
+            drv.run_many(_INSERT_FIELD_CHANGES, self._field_rows)
             self.field_change_count += len(self._field_rows)
             self._field_rows.clear()
 
@@ -398,44 +402,38 @@ class Ledger:
         return changed
 
 
-# The statements ``ensure_event`` and ``flush`` run, built once (an order's three transactions ran about ten
-# of them; building one and computing its cache key cost more than SQLite takes to run it).
-_INSERT_EVENT = events.insert().values(
-    cause=bindparam("cause"),
-    store_id=bindparam("store_id"),
-    order_id=bindparam("order_id"),
-    reverts_id=bindparam("reverts_id"),
-    who=bindparam("who"),
-    at=bindparam("at"),
-    note=bindparam("note"),
+# The statements ``ensure_event`` and ``flush`` run, written once as SQL for the driver's cursor (an order's
+# three transactions ran about ten of them through SQLAlchemy, whose per-statement work cost more than SQLite's).
+_INSERT_EVENT = Sql(
+    "INSERT INTO events (cause, store_id, order_id, reverts_id, who, at, note) "
+    "VALUES (:cause, :store_id, :order_id, :reverts_id, :who, :at, :note) RETURNING id"
 )
-_UPDATE_UNITS = (
-    items.update()
-    .where(items.c.id == bindparam("b_id"))
-    .values(
-        on_hand=items.c.on_hand + bindparam("b_hand"),
-        on_order=items.c.on_order + bindparam("b_order"),
-        committed=items.c.committed + bindparam("b_committed"),
-        status_id=bindparam("b_status"),
-        version=items.c.version + 1,
-    )
+_UNIT_UPDATES: dict[tuple[bool, ...], Sql] = {}
+
+
+def _update_units(changes: tuple[bool, ...]) -> Sql:
+    """``UPDATE items`` assigning only the columns that change: (on hand, on order, committed, status)."""
+    stmt = _UNIT_UPDATES.get(changes)
+    if stmt is None:
+        hand, order, committed, status = changes
+        sets = [
+            *(["on_hand = on_hand + :hand"] if hand else []),
+            *(["on_order = on_order + :ord"] if order else []),
+            *(["committed = committed + :com"] if committed else []),
+            *(["status_id = :status"] if status else []),
+            "version = version + 1",
+        ]
+        stmt = _UNIT_UPDATES[changes] = Sql(f"UPDATE items SET {', '.join(sets)} WHERE id = :id")
+    return stmt
+
+
+_SET_STATUS = Sql("UPDATE items SET status_id = :status WHERE id = :id")
+_INSERT_MOVEMENTS = Sql(
+    "INSERT INTO movements (event_id, unit_id, quantity, delta, \"after\") VALUES (:e, :u, :q, :d, :a)"
 )
-_SET_STATUS = items.update().where(items.c.id == bindparam("b_id")).values(status_id=bindparam("b_status"))
-_UPDATE_PARENTS = (
-    items.update()
-    .where(items.c.id == bindparam("b_id"))
-    .values(
-        on_hand=items.c.on_hand + bindparam("b_hand"),
-        on_order=items.c.on_order + bindparam("b_order"),
-        committed=items.c.committed + bindparam("b_committed"),
-        version=items.c.version + 1,
-    )
+_INSERT_STATUS_CHANGES = Sql(
+    "INSERT INTO status_changes (event_id, unit_id, from_status, to_status, rule) VALUES (:e, :u, :f, :t, :r)"
 )
-_INSERT_MOVEMENTS = movements.insert().values(
-    event_id=bindparam("e"), unit_id=bindparam("u"), quantity=bindparam("q"), delta=bindparam("d"),
-    after=bindparam("a"),
-)
-_INSERT_STATUS_CHANGES = status_changes.insert().values(
-    event_id=bindparam("e"), unit_id=bindparam("u"), from_status=bindparam("f"), to_status=bindparam("t"),
-    rule=bindparam("r"),
+_INSERT_FIELD_CHANGES = Sql(
+    "INSERT INTO field_changes (event_id, item_pk, field, old_value, new_value) VALUES (:e, :i, :f, :o, :n)"
 )

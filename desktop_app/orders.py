@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, select
 
 from desktop_app import order_sql
 from desktop_app.catalog import ITEM_ID_FORM, item_where
+from desktop_app.driver import Driver
 from desktop_app.errors import InventoryError, NotFound
 from desktop_app.ledger import Ledger, Unit, lock_unit_ids, lock_units
 from desktop_app.models import Order, OrderLine, unit_label
@@ -53,30 +54,6 @@ def _load_lines(conn: Connection, order_id: int) -> list[_Line]:
         .order_by(order_lines.c.id)
     )
     return [_Line(*r) for r in rows]
-
-
-def _save_lines(conn: Connection, lines: list[_Line]) -> None:
-    if lines:
-        conn.execute(
-            order_lines.update()
-            .where(order_lines.c.id == bindparam("b_id"))
-            .values(
-                removed=bindparam("b_removed"),
-                restored=bindparam("b_restored"),
-                returned=bindparam("b_returned"),
-                committed=bindparam("b_committed"),
-            ),
-            [
-                {
-                    "b_id": ln.id,
-                    "b_removed": ln.removed,
-                    "b_restored": ln.restored,
-                    "b_returned": ln.returned,
-                    "b_committed": ln.committed,
-                }
-                for ln in lines
-            ],
-        )
 
 
 def _settle(
@@ -120,14 +97,15 @@ def place_order(
     section 3 (unavailable status, order limits, available to sell) do not apply; a line still needs a unit
     that exists and is not sold by variant, and a quantity of at least 1.
     """
-    found = conn.execute(order_sql.STORE_BY_NAME, {"name": store_name.strip().lower()}).first()
+    drv = Driver(conn)
+    found = drv.run(order_sql.STORE_BY_NAME, {"name": store_name.strip().lower()}).fetchone()
     if found is None:
         get_store_row(conn, store_name)  # raises, naming the stores there are
-    store = order_sql.StoreRow(*found)
+    store = order_sql.store_row(found)
     if not wanted:
         raise InventoryError("An order needs at least one line (ITEM=QTY)")
-    statuses_by_id = order_sql.load_statuses(conn)
-    units = _lock_refs(conn, [ref for ref, _ in wanted])
+    statuses_by_id = order_sql.load_statuses(drv, None if drv.sqlite else found[-1])
+    units = _lock_refs(conn, drv, [ref for ref, _ in wanted])
     problems: list[str] = []
     totals: dict[int, int] = defaultdict(int)
     for n, (ref, qty) in enumerate(wanted, start=1):
@@ -172,9 +150,10 @@ def place_order(
                 )
     if problems:
         raise InventoryError("The order was refused; nothing was changed.", details=problems)
-    order_id = conn.execute(
-        order_sql.INSERT_ORDER, {"store_id": store.id, "placed_at": dt.datetime.now(dt.UTC), "who": who}
-    ).inserted_primary_key[0]
+    order_id = drv.run(
+        order_sql.INSERT_ORDER,
+        {"store_id": store.id, "paid": False, "placed_at": drv.when(dt.datetime.now(dt.UTC)), "who": who},
+    ).fetchone()[0]
     ledger = Ledger(
         conn,
         cause="order placed",
@@ -195,19 +174,20 @@ def place_order(
         track=bool(store.track_inventory),
         remove=store.remove_when == "ordered",
     )
-    conn.execute(
-        order_sql.INSERT_LINE,
-        [
-            {"order_id": order_id, "u": ln.unit_id, "q": ln.quantity, "removed": ln.removed,
-             "committed": ln.committed}
-            for ln in lines
-        ],
-    )
-    ledger.flush()
+    with drv.batch():  # on a server, one round trip
+        drv.run_many(
+            order_sql.INSERT_LINE,
+            [
+                {"order_id": order_id, "u": ln.unit_id, "q": ln.quantity, "removed": ln.removed,
+                 "committed": ln.committed}
+                for ln in lines
+            ],
+        )
+        ledger.flush()
     return order_id
 
 
-def _lock_refs(conn: Connection, refs: list) -> dict[str, Unit]:
+def _lock_refs(conn: Connection, drv: Driver, refs: list) -> dict[str, Unit]:
     """The units the order's ITEM arguments name (by item number in one query; ``#N`` by ItemID)."""
     units: dict[str, Unit] = {}
     by_number: dict[str, list] = defaultdict(list)
@@ -219,14 +199,15 @@ def _lock_refs(conn: Connection, refs: list) -> dict[str, Unit]:
         found = lock_units(conn, item_where(ref))
         if found:
             units[ref] = next(iter(found.values()))
-    for number, unit in order_sql.lock_units_by_number(conn, list(by_number)).items():
+    for number, unit in order_sql.lock_units_by_number(drv, list(by_number)).items():
         for ref in by_number.get(number, ()):
             units[ref] = unit
     return {ref: units[ref] for ref in dict.fromkeys(refs) if ref in units}  # in the order's order
 
 
 def _event(conn: Connection, who: str, order_id: int, cause: str, allowed: tuple[str, ...], verb: str):
-    found = order_sql.load_event(conn, order_id)
+    drv = Driver(conn)
+    found = order_sql.load_event(drv, order_id)
     if found is None:  # no such order (or, never made by this code, one with no lines)
         found = _event_without_lines(conn, order_id)
     if found.state == "deleted":
@@ -243,21 +224,24 @@ def _event(conn: Connection, who: str, order_id: int, cause: str, allowed: tuple
         store_row=found.store,
     )
     found.before = {ln.id: ln.values() for ln in found.lines}
+    found.driver = drv
     return found, found.store, found.lines, found.units, ledger
 
 
 def _event_without_lines(conn: Connection, order_id: int) -> order_sql.EventRows:
     order = _load_order(conn, order_id)
-    store = order_sql.StoreRow(*conn.execute(order_sql.STORE_BY_ID, {"store_id": order.store_id}).one())
-    return order_sql.EventRows(order.state, bool(order.paid), store, [], {}, order_sql.load_statuses(conn))
+    drv = Driver(conn)
+    store = order_sql.store_row(drv.run(order_sql.STORE_BY_ID, {"store_id": order.store_id}).fetchone())
+    return order_sql.EventRows(order.state, bool(order.paid), store, [], {}, order_sql.load_statuses(drv))
 
 
 def _finish(conn: Connection, order_id: int, ledger: Ledger, event, **values) -> None:
-    order_sql.save_lines(conn, event.lines, event.before)
-    ledger.flush()
-    changed = {k: v for k, v in values.items() if getattr(event, k) != v}
-    if changed:
-        order_sql.update_order(conn, order_id, changed)
+    with event.driver.batch():  # on a server, one round trip
+        order_sql.save_lines(event.driver, event.lines, event.before)
+        ledger.flush()
+        changed = {k: v for k, v in values.items() if getattr(event, k) != v}
+        if changed:
+            order_sql.update_order(event.driver, order_id, changed)
 
 
 def pay_order(conn: Connection, who: str, order_id: int) -> None:
@@ -378,7 +362,7 @@ def resettle_store(conn: Connection, who: str, store_id: int) -> None:
         lines = _load_lines(conn, order_id)
         units = lock_unit_ids(conn, [ln.unit_id for ln in lines])
         _settle(ledger, units, lines, open_=True, track=bool(store.track_inventory), remove=False)
-        _save_lines(conn, lines)
+        order_sql.save_lines(Driver(conn), lines, {})
     ledger.flush()
 
 

@@ -1,5 +1,8 @@
 """The order path as it was before its statements were built once (issue 13): the reference the fast path
 must equal, database row for database row (tests/integration/test_order_fast_path.py). Test code only.
+
+It writes through ``ReferenceLedger``: the ledger's event and flush as they were before they ran on the
+driver's cursor and assigned only the columns that change, so the equality covers those too.
 """
 # ruff: noqa
 from __future__ import annotations
@@ -10,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, select
+
+from desktop_app.schema import events, movements, status_changes
 
 from desktop_app.catalog import item_where
 from desktop_app.errors import InventoryError, NotFound
@@ -183,7 +188,7 @@ def place_order(conn: Connection, who: str, store_name: str, wanted: Sequence[tu
         ),
         [{"u": units[ref].id, "q": qty} for ref, qty in wanted],
     )
-    ledger = Ledger(
+    ledger = ReferenceLedger(
         conn,
         cause="order placed",
         who=who,
@@ -214,7 +219,7 @@ def _event(conn: Connection, who: str, order_id: int, cause: str, allowed: tuple
     store = conn.execute(select(stores).where(stores.c.id == order.store_id)).one()
     lines = _load_lines(conn, order_id)
     units = lock_unit_ids(conn, [ln.unit_id for ln in lines])
-    ledger = Ledger(conn, cause=cause, who=who, store_id=store.id, order_id=order_id, store_row=store)
+    ledger = ReferenceLedger(conn, cause=cause, who=who, store_id=store.id, order_id=order_id, store_row=store)
     return order, store, lines, units, ledger
 
 
@@ -337,7 +342,7 @@ def resettle_store(conn: Connection, who: str, store_id: int) -> None:
     )
     if not open_ids:
         return
-    ledger = Ledger(conn, cause="settings", who=who)
+    ledger = ReferenceLedger(conn, cause="settings", who=who)
     for order_id in open_ids:
         lines = _load_lines(conn, order_id)
         units = lock_unit_ids(conn, [ln.unit_id for ln in lines])
@@ -345,3 +350,73 @@ def resettle_store(conn: Connection, who: str, store_id: int) -> None:
         _save_lines(conn, lines)
     ledger.flush()
 
+
+
+class ReferenceLedger(Ledger):
+    """``Ledger`` with its event and flush as they were: SQLAlchemy Core statements, every count assigned."""
+
+    def ensure_event(self) -> int:
+        if self.event_id is None:
+            self.event_id = self.conn.execute(
+                events.insert().values(
+                    cause=self.cause, store_id=self.store_id, order_id=self.order_id, reverts_id=self.reverts_id,
+                    who=self.who, at=self.at, note=self.note,
+                )
+            ).inserted_primary_key[0]
+        return self.event_id
+
+    def flush(self) -> None:
+        assert not self._created_statuses and not self._field_rows  # the order path makes neither
+        conn = self.conn
+        if self._updates:
+            conn.execute(
+                items.update()
+                .where(items.c.id == bindparam("b_id"))
+                .values(
+                    on_hand=items.c.on_hand + bindparam("b_hand"),
+                    on_order=items.c.on_order + bindparam("b_order"),
+                    committed=items.c.committed + bindparam("b_committed"),
+                    status_id=bindparam("b_status"),
+                    version=items.c.version + 1,
+                ),
+                [
+                    {"b_id": uid, "b_hand": p[0], "b_order": p[1], "b_committed": p[2], "b_status": p[3]}
+                    for uid, p in self._updates.items()
+                ],
+            )
+            self._updates.clear()
+        if self._parent_deltas:
+            conn.execute(
+                items.update()
+                .where(items.c.id == bindparam("b_id"))
+                .values(
+                    on_hand=items.c.on_hand + bindparam("b_hand"),
+                    on_order=items.c.on_order + bindparam("b_order"),
+                    committed=items.c.committed + bindparam("b_committed"),
+                    version=items.c.version + 1,
+                ),
+                [
+                    {"b_id": pid, "b_hand": d[0], "b_order": d[1], "b_committed": d[2]}
+                    for pid, d in sorted(self._parent_deltas.items())
+                ],
+            )
+            self._parent_deltas.clear()
+        if self._movements:
+            conn.execute(
+                movements.insert().values(
+                    event_id=bindparam("e"), unit_id=bindparam("u"), quantity=bindparam("q"),
+                    delta=bindparam("d"), after=bindparam("a"),
+                ),
+                self._movements,
+            )
+            self.movement_count += len(self._movements)
+            self._movements.clear()
+        if self._status_rows:
+            conn.execute(
+                status_changes.insert().values(
+                    event_id=bindparam("e"), unit_id=bindparam("u"), from_status=bindparam("f"),
+                    to_status=bindparam("t"), rule=bindparam("r"),
+                ),
+                self._status_rows,
+            )
+            self._status_rows.clear()

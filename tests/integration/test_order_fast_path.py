@@ -5,11 +5,13 @@ status, a discontinued unit, variants, stores removing stock when ordered, paid 
 with payments, shipments, cancellations, deletions, returns, store settings and status edits in between, run
 on two copies of one catalog: through the service (the fast path) and through the path as it was
 (``reference_orders``). Afterwards both databases hold the same rows: counts, statuses, orders, lines, and
-every event, movement and status change (all but the clock's times); a refused step is refused alike.
+every event, movement and status change (of the clock's times, that they are stored alike); a refused step is
+refused alike. On PostgreSQL too, when the test server is set (``INVENTORY_EDITOR_TEST_PG``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,36 +24,39 @@ from sqlalchemy import select
 from desktop_app.errors import InventoryError
 from desktop_app.schema import events, items, movements, order_lines, orders, status_changes, statuses, stores
 from desktop_app.service import Inventory
+from tests.conftest import Template
 from tests.integration import reference_orders
 
 UNITS = ["A", "B", "C", "D", "E", "F", "T-S", "T-M", "#777"]
 STORES = ["Ordered", "Paid", "Shipped", "Off"]
-_template: list[Path] = []
 
 
-def template() -> Path:
-    """A small catalog, built once per session and copied for each example."""
-    if not _template:
-        path = Path(tempfile.mkdtemp(prefix="ie-orders-")) / "template.db"
-        inv = Inventory(str(path))
-        inv.add_status("Made to Order", back_order=True)
-        for name, remove_when in zip(STORES, ("ordered", "paid", "shipped", None), strict=True):
-            inv.add_store(name)
-            if remove_when:
-                inv.set_store(name, track_inventory=True, remove_when=remove_when)
-        inv.add_product("A", on_hand=3)
-        inv.add_product("B", on_hand=0, status="Back Order")
-        inv.add_product("C", on_hand=5, non_inventory=True)
-        inv.add_product("D", on_hand=1, status="Made to Order")
-        inv.add_product("E", on_hand=2, discontinued=True)
-        inv.add_product("F", on_hand=6, min_qty=2, multiple_qty=2)
-        inv.add_product("T")
-        inv.add_variant("T", "T-S", ["Size=S"], on_hand=2)
-        inv.add_variant("T", "T-M", ["Size=M"], on_hand=1)
-        inv.add_product(None, name="No number", item_id=777, on_hand=2)
-        inv.db.dispose()
-        _template.append(path)
-    return _template[0]
+def fill(inv: Inventory) -> None:
+    """A small catalog, made once per session; each example runs on two copies of it."""
+    inv.add_status("Made to Order", back_order=True)
+    for name, remove_when in zip(STORES, ("ordered", "paid", "shipped", None), strict=True):
+        inv.add_store(name)
+        if remove_when:
+            inv.set_store(name, track_inventory=True, remove_when=remove_when)
+    inv.add_product("A", on_hand=3)
+    inv.add_product("B", on_hand=0, status="Back Order")
+    inv.add_product("C", on_hand=5, non_inventory=True)
+    inv.add_product("D", on_hand=1, status="Made to Order")
+    inv.add_product("E", on_hand=2, discontinued=True)
+    inv.add_product("F", on_hand=6, min_qty=2, multiple_qty=2)
+    inv.add_product("T")
+    inv.add_variant("T", "T-S", ["Size=S"], on_hand=2)
+    inv.add_variant("T", "T-M", ["Size=M"], on_hand=1)
+    inv.add_product(None, name="No number", item_id=777, on_hand=2)
+
+
+TEMPLATE = Template(fill)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _drop_template():
+    yield
+    TEMPLATE.drop()
 
 
 lines = st.lists(st.tuples(st.sampled_from(UNITS), st.sampled_from([1, 1, 1, 2, 3, 0])), min_size=1, max_size=4)
@@ -115,11 +120,13 @@ def run(inv: Inventory, fast: bool, step, placed: list[int]):
 
 
 def dump(inv: Inventory) -> dict:
-    """Every row the order path writes or reads, but the clock's times."""
+    """Every row the order path writes or reads; of the clock's times, that each reads back as a time."""
     with inv.db.connect(write=False) as conn:
         return {
             table.name: [
-                tuple(v for k, v in row._mapping.items() if k not in ("at", "placed_at"))
+                tuple(
+                    isinstance(v, dt.datetime) if k in ("at", "placed_at") else v for k, v in row._mapping.items()
+                )
                 for row in conn.execute(select(table).order_by(table.c.id))
             ]
             for table in (items, orders, order_lines, events, movements, status_changes, statuses, stores)
@@ -127,15 +134,14 @@ def dump(inv: Inventory) -> dict:
 
 
 @pytest.mark.slow
+@pytest.mark.postgres
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=steps)
 def test_fast_order_path_writes_what_the_old_path_wrote(steps):
     folder = Path(tempfile.mkdtemp(prefix="ie-orders-"))
+    copies = [TEMPLATE.new_url(str(folder / name)) for name in ("fast.db", "reference.db")]
     try:
-        inventories = []
-        for name in ("fast.db", "reference.db"):
-            shutil.copyfile(template(), folder / name)
-            inventories.append(Inventory(str(folder / name)))
+        inventories = [Inventory(next(copy)) for copy in copies]
         fast, reference = inventories
         placed_fast: list[int] = []
         placed_reference: list[int] = []
@@ -146,4 +152,6 @@ def test_fast_order_path_writes_what_the_old_path_wrote(steps):
         for inv in inventories:
             inv.db.dispose()
     finally:
+        for copy in copies:
+            copy.close()  # a server's copy is dropped
         shutil.rmtree(folder, ignore_errors=True)

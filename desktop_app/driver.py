@@ -1,0 +1,60 @@
+"""The database driver's own cursor, for the hot paths (an order event, the ledger's flush).
+
+SQLAlchemy's per-statement work (building the execution context, cache lookup, result wrapping, events)
+cost more than SQLite takes to run an order's statements. Here a statement is SQL text written once with
+``:name`` parameters (as sqlite3 takes them; psycopg's ``%(name)s`` form is derived once) and run on the
+driver connection that the SQLAlchemy ``Connection`` holds, inside its transaction. The few differences
+between the drivers are handled here: how a time is stored (SQLAlchemy keeps SQLite's as text), and
+booleans (Python ``bool`` works for both).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+
+from sqlalchemy import Connection
+
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+class Sql:
+    """One statement's text for each driver: ``sqlite`` (``:name``) and ``pg`` (``%(name)s``)."""
+
+    __slots__ = ("pg", "sqlite")
+
+    def __init__(self, text: str, *, pg_suffix: str = "", pg: str | None = None) -> None:
+        self.sqlite = text
+        self.pg = _NAMED.sub(r"%(\1)s", (text if pg is None else pg).replace("%", "%%")) + pg_suffix
+
+
+class Driver:
+    """The driver connection under a SQLAlchemy ``Connection`` (same transaction)."""
+
+    __slots__ = ("raw", "sqlite")
+
+    def __init__(self, conn: Connection) -> None:
+        self.raw = conn.connection.driver_connection
+        self.sqlite = conn.dialect.name == "sqlite"
+
+    def run(self, sql: Sql, params: dict | None = None):
+        """Execute one statement; returns the cursor (its rows, if any)."""
+        cur = self.raw.cursor()
+        cur.execute(sql.sqlite if self.sqlite else sql.pg, params or {})
+        return cur
+
+    def run_many(self, sql: Sql, rows: list[dict]) -> None:
+        if rows:
+            cur = self.raw.cursor()
+            cur.executemany(sql.sqlite if self.sqlite else sql.pg, rows)
+
+    def batch(self):
+        """Writes whose results nobody reads, sent to a server together (one round trip; SQLite: nothing)."""
+        return contextlib.nullcontext() if self.sqlite else self.raw.pipeline()
+
+    def when(self, value: dt.datetime):
+        """A time as the column holds it: SQLAlchemy stores SQLite's as text, without the zone."""
+        if self.sqlite:  # SQLAlchemy's form, "%Y-%m-%d %H:%M:%S.%f" (isoformat is the faster way to it)
+            return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+        return value
