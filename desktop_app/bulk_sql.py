@@ -40,5 +40,5 @@ def executemany(conn: Connection, sql: str, rows: Sequence[tuple]) -> None:
 
 def bind(conn: Connection, column: Column):
     """The function turning a Python value of ``column`` into what the driver stores (identity if none)."""
-    process = column.type.bind_processor(conn.dialect)
+    process = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
     return process if process is not None else (lambda value: value)
