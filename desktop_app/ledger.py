@@ -426,9 +426,9 @@ class Ledger:
         conn, order_ids = self.conn, order_ids or {}
         ids = bulk_sql.reserve_ids(conn, "events", len(queue.events))
         at = bulk_sql.bind(conn, events.c.at)
-        bulk_sql.executemany(
-            conn,
-            "INSERT INTO events (id, cause, store_id, order_id, reverts_id, who, at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        bulk_sql.insert_many(
+            conn, "events", ("id", "cause", "store_id", "order_id", "reverts_id", "who", "at", "note"),
+            ("int", "text", "int", "int", "int", "text", "timestamptz", "text"),
             [
                 (event_id, r["cause"], r["store_id"], order_ids.get(r["order_id"], r["order_id"]), r["reverts_id"],
                  r["who"], at(r["at"]), r["note"])
@@ -436,26 +436,23 @@ class Ledger:
             ],
         )
         event_ids = {-(n + 1): real for n, real in enumerate(ids)}
-        bulk_sql.executemany(
-            conn,
-            """UPDATE items SET on_hand = on_hand + ?, on_order = on_order + ?, committed = committed + ?,
-            status_id = ?, version = version + ? WHERE id = ?""",
+        counts = "on_hand = items.on_hand + {}, on_order = items.on_order + {}, committed = items.committed + {}"
+        bulk_sql.update_many(
+            conn, "items", counts + ", status_id = {}, version = items.version + {}", ("int",) * 6,
             [(s[0], s[1], s[2], s[3], s[4], uid) for uid, s in sorted(queue.sums.items())],
         )
-        bulk_sql.executemany(
-            conn,
-            """UPDATE items SET on_hand = on_hand + ?, on_order = on_order + ?, committed = committed + ?,
-            version = version + ? WHERE id = ?""",
+        bulk_sql.update_many(
+            conn, "items", counts + ", version = items.version + {}", ("int",) * 5,
             [(s[0], s[1], s[2], s[3], pid) for pid, s in sorted(queue.parents.items())],
         )
-        bulk_sql.executemany(
-            conn,
-            "INSERT INTO movements (event_id, unit_id, quantity, delta, after) VALUES (?, ?, ?, ?, ?)",
+        bulk_sql.insert_many(
+            conn, "movements", ("event_id", "unit_id", "quantity", "delta", "after"),
+            ("int", "int", "text", "int", "int"),
             [(event_ids.get(m["e"], m["e"]), m["u"], m["q"], m["d"], m["a"]) for m in self._movements],
         )
-        bulk_sql.executemany(
-            conn,
-            "INSERT INTO status_changes (event_id, unit_id, from_status, to_status, rule) VALUES (?, ?, ?, ?, ?)",
+        bulk_sql.insert_many(
+            conn, "status_changes", ("event_id", "unit_id", "from_status", "to_status", "rule"),
+            ("int", "int", "text", "text", "text"),
             [(event_ids.get(r["e"], r["e"]), r["u"], r["f"], r["t"], r["r"]) for r in self._status_rows],
         )
         self.movement_count += len(self._movements)

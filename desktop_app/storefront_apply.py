@@ -155,27 +155,24 @@ class SetwiseEvents:
         new = [o for o in self.orders if o.new]
         ids = dict(zip((o.key for o in new), bulk_sql.reserve_ids(conn, "orders", len(new)), strict=True))
         at = bulk_sql.bind(conn, orders_table.c.placed_at)
-        bulk_sql.executemany(
-            conn,
-            "INSERT INTO orders (id, store_id, state, paid, placed_at, who, name, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        bulk_sql.insert_many(
+            conn, "orders", ("id", "store_id", "state", "paid", "placed_at", "who", "name", "source"),
+            ("int", "int", "text", "bool", "timestamptz", "text", "text", "text"),
             [(ids[o.key], self.store_id, o.state, o.paid, at(o.placed_at), self.who, o.name, SOURCE) for o in new],
         )
-        bulk_sql.executemany(
-            conn,
-            """INSERT INTO order_lines (order_id, unit_id, quantity, removed, restored, returned, committed)
-            VALUES (?, ?, ?, ?, 0, 0, ?)""",
-            [(ids[o.key], ln.unit_id, ln.quantity, ln.removed, ln.committed) for o in new for ln in o.lines],
+        bulk_sql.insert_many(
+            conn, "order_lines", ("order_id", "unit_id", "quantity", "removed", "restored", "returned", "committed"),
+            ("int",) * 7,
+            [(ids[o.key], ln.unit_id, ln.quantity, ln.removed, 0, 0, ln.committed) for o in new for ln in o.lines],
         )
         self.ledger.write_events(ids)
         held = [o for o in self.orders if not o.new]
-        bulk_sql.executemany(
-            conn,
-            "UPDATE order_lines SET removed = ?, restored = ?, returned = ?, committed = ? WHERE id = ?",
+        bulk_sql.update_many(
+            conn, "order_lines", "removed = {}, restored = {}, returned = {}, committed = {}", ("int",) * 5,
             [(*ln.values(), ln.id) for o in held for ln in o.lines if ln.values() != o.before.get(ln.id)],
         )
-        bulk_sql.executemany(
-            conn,
-            "UPDATE orders SET state = ?, paid = ? WHERE id = ?",
+        bulk_sql.update_many(
+            conn, "orders", "state = {}, paid = {}", ("text", "bool", "int"),
             [(o.state, o.paid, o.key) for o in held if (o.state, o.paid) != o.before[None]],
         )
         self.orders = []
