@@ -20,11 +20,11 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, text
 
-from desktop_app import rules
+from desktop_app import bulk_sql, rules
 from desktop_app.driver import Driver, Sql
 from desktop_app.errors import InventoryError
 from desktop_app.models import StatusChangeReport
-from desktop_app.schema import items
+from desktop_app.schema import events, items
 from desktop_app.settings import DEFAULT_STATUS_NAMES, SEED_STATUS_IDS
 from desktop_app.units import (
     DEFAULT_ROLES,
@@ -401,6 +401,113 @@ class Ledger:
             self.status_changes.append(StatusChangeReport(item, number, old, new, rule))
         return changed
 
+    # -- many order events, written together (the storefront import) ---------------------------------
+    # An orders import applies thousands of order events; each written as it happens costs a round of about
+    # twenty statements. Here one ledger records them all: ``next_event`` starts the next event (its cause and
+    # order; ``change`` records into it as usual, on the caller's units, which stay up to date from one event
+    # to the next), and ``write_events`` writes everything at once, one statement per table, exactly the rows
+    # a ``flush`` after each event would have left: the events that moved stock or changed a status (as
+    # ``ensure_event`` writes them, in order), each unit's summed counts, its last status and one version per
+    # event that touched it, the parents' sums (one version per event too), movements and status changes.
+
+    def next_event(self, cause: str, order_id: int, units: dict[int, Unit]) -> None:
+        """Start the next order event. ``order_id`` may be a stand-in (a negative number) for an order not
+        written yet: ``write_events`` maps it. ``units`` (by id) are the caller's: a parent among them gets its
+        variants' changes at the end of each event, as the next event would read them from the database."""
+        queue = self._event_queue()
+        self._close_event(queue)
+        queue.units = units
+        queue.marks = (len(self._movements), len(self._status_rows))
+        self.cause, self.order_id = cause, order_id
+        self.at = dt.datetime.now(dt.UTC)
+        self.event_id = -(len(queue.events) + 1)  # a stand-in until written; rows name it
+
+    def write_events(self, order_ids: dict[int, int] | None = None) -> int:
+        """Write every event recorded since ``next_event`` began (``order_ids``: stand-in -> real order id),
+        one driver call per table. Returns how many events were written."""
+        queue = self._event_queue()
+        self._close_event(queue)
+        conn, order_ids = self.conn, order_ids or {}
+        ids = bulk_sql.reserve_ids(conn, "events", len(queue.events))
+        at = bulk_sql.bind(conn, events.c.at)
+        bulk_sql.insert_many(
+            conn, "events", ("id", "cause", "store_id", "order_id", "reverts_id", "who", "at", "note"),
+            ("int", "text", "int", "int", "int", "text", "timestamptz", "text"),
+            [
+                (event_id, r["cause"], r["store_id"], order_ids.get(r["order_id"], r["order_id"]), r["reverts_id"],
+                 r["who"], at(r["at"]), r["note"])
+                for event_id, r in zip(ids, queue.events, strict=True)
+            ],
+        )
+        event_ids = {-(n + 1): real for n, real in enumerate(ids)}
+        counts = "on_hand = items.on_hand + {}, on_order = items.on_order + {}, committed = items.committed + {}"
+        bulk_sql.update_many(
+            conn, "items", counts + ", status_id = {}, version = items.version + {}", ("int",) * 6,
+            [(s[0], s[1], s[2], s[3], s[4], uid) for uid, s in sorted(queue.sums.items())],
+        )
+        bulk_sql.update_many(
+            conn, "items", counts + ", version = items.version + {}", ("int",) * 5,
+            [(s[0], s[1], s[2], s[3], pid) for pid, s in sorted(queue.parents.items())],
+        )
+        bulk_sql.insert_many(
+            conn, "movements", ("event_id", "unit_id", "quantity", "delta", "after"),
+            ("int", "int", "text", "int", "int"),
+            [(event_ids.get(m["e"], m["e"]), m["u"], m["q"], m["d"], m["a"]) for m in self._movements],
+        )
+        bulk_sql.insert_many(
+            conn, "status_changes", ("event_id", "unit_id", "from_status", "to_status", "rule"),
+            ("int", "int", "text", "text", "text"),
+            [(event_ids.get(r["e"], r["e"]), r["u"], r["f"], r["t"], r["r"]) for r in self._status_rows],
+        )
+        self.movement_count += len(self._movements)
+        self._movements.clear()
+        self._status_rows.clear()
+        self._queue = _EventQueue()
+        self.event_id = None
+        return len(ids)
+
+    def _event_queue(self) -> _EventQueue:
+        queue = getattr(self, "_queue", None)
+        if queue is None:
+            queue = self._queue = _EventQueue()
+        return queue
+
+    def _close_event(self, queue: _EventQueue) -> None:
+        """End the current event: keep its row if it wrote history, and fold its unit changes into the sums."""
+        if self.event_id is None or self.event_id >= 0:
+            return
+        if (len(self._movements), len(self._status_rows)) != queue.marks:  # else it wrote nothing: no event row
+            queue.events.append(
+                {"cause": self.cause, "store_id": self.store_id, "order_id": self.order_id,
+                 "reverts_id": self.reverts_id, "who": self.who, "at": self.at, "note": self.note}
+            )
+        for uid, pending in self._updates.items():
+            sums = queue.sums.get(uid)
+            if sums is None:
+                sums = queue.sums[uid] = [0, 0, 0, pending[3], 0]
+            sums[0] += pending[0]
+            sums[1] += pending[1]
+            sums[2] += pending[2]
+            sums[3] = pending[3]
+            sums[4] += 1
+        self._updates.clear()
+        for pid, delta in self._parent_deltas.items():
+            sums = queue.parents.get(pid)
+            if sums is None:
+                sums = queue.parents[pid] = [0, 0, 0, 0]
+            sums[0] += delta[0]
+            sums[1] += delta[1]
+            sums[2] += delta[2]
+            sums[3] += 1
+            parent = queue.units.get(pid)
+            if parent is not None:
+                parent.on_hand += delta[0]
+                parent.on_order += delta[1]
+                parent.committed += delta[2]
+                parent.version += 1
+        self._parent_deltas.clear()
+        self.event_id = None
+
 
 # The statements ``ensure_event`` and ``flush`` run, written once as SQL for the driver's cursor (an order's
 # three transactions ran about ten of them through SQLAlchemy, whose per-statement work cost more than SQLite's).
@@ -437,3 +544,15 @@ _INSERT_STATUS_CHANGES = Sql(
 _INSERT_FIELD_CHANGES = Sql(
     "INSERT INTO field_changes (event_id, item_pk, field, old_value, new_value) VALUES (:e, :i, :f, :o, :n)"
 )
+
+
+# ``next_event`` / ``write_events``: the events recorded and not yet written, and each unit's summed changes.
+class _EventQueue:
+    __slots__ = ("events", "sums", "parents", "units", "marks")
+
+    def __init__(self) -> None:
+        self.events: list[dict] = []  # event rows, in order; the n-th is stand-in -(n + 1)
+        self.sums: dict[int, list] = {}  # unit -> [d_hand, d_order, d_committed, last status, events]
+        self.parents: dict[int, list] = {}  # parent -> [d_hand, d_order, d_committed, events]
+        self.units: dict[int, Unit] = {}
+        self.marks: tuple[int, int] = (0, 0)

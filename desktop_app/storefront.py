@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, func, select
 
-from desktop_app import orders as order_events
 from desktop_app.errors import InventoryError
 from desktop_app.models import StatusChangeReport
-from desktop_app.schema import events, items, movements, order_lines, status_changes
+from desktop_app.schema import events, items, movements, status_changes
 from desktop_app.schema import orders as orders_table
 from desktop_app.settings import get_store_row
+from desktop_app.storefront_apply import CHUNK_ORDERS, SetwiseEvents
 from desktop_app.storefront_export import (
     MAX_LISTED,
     ExportOrder,
@@ -37,7 +37,6 @@ from desktop_app.storefront_export import (
 if TYPE_CHECKING:
     from desktop_app.service import Inventory
 
-SOURCE = "storefront"
 CHECK_EVERY = 200  # orders between looks at Cancel and reports of progress
 _CHUNK = 900  # names or ids per IN (...) (SQLite's variable limit)
 
@@ -247,83 +246,69 @@ class _Import:
 
     # -- applying ---------------------------------------------------------------------------------
     def apply(self) -> None:
-        """Apply each valid order's new events, oldest first; then report statuses and oversold orders."""
+        """Apply each valid order's new events, oldest first, set-wise per chunk (``storefront_apply``); then
+        report statuses and oversold orders."""
         conn, summary = self.conn, self.summary
         first_event = conn.execute(select(func.max(events.c.id))).scalar() or 0
         touched: dict[int, str] = {}
-        named: list[dict] = []
         total = max(1, len(self.valid))
-        for done, order in enumerate(self.valid):
-            if not done % CHECK_EVERY:
-                if self.cancelled is not None and self.cancelled():
-                    raise InventoryError("The import was cancelled; nothing was changed.")
-                if self.progress is not None:
-                    self.progress(0.4 + 0.55 * done / total)
-            known = self.existing.get(order.name)
-            applied = self._new(order, named) if known is None else self._known(order, *known)
-            if applied:
-                order_id, steps = applied
-                touched[order_id] = order.name
-                summary.events.append({"order": order.name, "new": known is None, "events": steps})
-            else:
-                summary.unchanged += 1
-        if named:
-            conn.execute(
-                orders_table.update()
-                .where(orders_table.c.id == bindparam("b_id"))
-                .values(name=bindparam("b_name"), source=SOURCE, placed_at=bindparam("b_at")),
-                named,
-            )
+        setwise = SetwiseEvents(conn, self.who, self.store.id)
+        for start in range(0, len(self.valid), CHUNK_ORDERS):
+            chunk = self.valid[start : start + CHUNK_ORDERS]
+            setwise.begin(chunk, self.existing)
+            applied = []
+            for done, order in enumerate(chunk, start):
+                if not done % CHECK_EVERY:
+                    if self.cancelled is not None and self.cancelled():
+                        raise InventoryError("The import was cancelled; nothing was changed.")
+                    if self.progress is not None:
+                        self.progress(0.4 + 0.55 * done / total)
+                known = self.existing.get(order.name)
+                record = self._new(setwise, order) if known is None else self._known(setwise, order, known[0])
+                if record is not None:
+                    applied.append((record, order.name, known is None))
+                else:
+                    summary.unchanged += 1
+            ids = setwise.write()
+            for (key, steps), name, new in applied:
+                touched[ids.get(key, key)] = name
+                summary.events.append({"order": name, "new": new, "events": steps})
         self._report(first_event, touched)
         if self.progress is not None:
             self.progress(1.0)
 
-    def _new(self, order: ExportOrder, named: list[dict]) -> tuple[int, list[str]] | None:
+    def _new(self, setwise: SetwiseEvents, order: ExportOrder) -> tuple[int, list[str]] | None:
         if not order.lines:  # only lines without a SKU: nothing of it is stock
             return None
-        conn, who, summary = self.conn, self.who, self.summary
+        summary = self.summary
         at = order.created_at or dt.datetime.now(dt.UTC)
+        summary.placed += 1
         if order.cancelled and not order.shipped:
             # Cancelled before it reached us: recorded as cancelled; it never removed or committed anything.
-            order_id = conn.execute(
-                orders_table.insert().values(
-                    store_id=self.store.id, state="cancelled", paid=order.paid, placed_at=at, who=who,
-                    name=order.name, source=SOURCE,
-                )
-            ).inserted_primary_key[0]
-            conn.execute(
-                order_lines.insert().values(
-                    order_id=order_id, unit_id=bindparam("u"), quantity=bindparam("q"),
-                    removed=0, restored=0, returned=0, committed=0,
-                ),
-                [{"u": unit_id, "q": qty} for unit_id, qty in self._unit_ids(order)],
-            )
-            summary.placed += 1
+            record = setwise.place(order, at, cancelled=True)
             summary.cancelled += 1
-            return order_id, ["placed", "cancelled"]
-        lines = [(sku, qty) for sku, qty, _ in order.lines]
-        order_id = order_events.place_order(conn, who, self.store.name, lines, accepted=True)
-        named.append({"b_id": order_id, "b_name": order.name, "b_at": at})
-        summary.placed += 1
-        return order_id, ["placed", *self._progressed(order, order_id, "placed", False)]
+            return record.key, ["placed", "cancelled"]
+        record = setwise.place(order, at, cancelled=False)
+        return record.key, ["placed", *self._progressed(setwise, order, record)]
 
-    def _known(self, order: ExportOrder, order_id: int, state: str, paid: bool) -> tuple[int, list[str]] | None:
-        if state in ("cancelled", "deleted"):
+    def _known(self, setwise: SetwiseEvents, order: ExportOrder, order_id: int) -> tuple[int, list[str]] | None:
+        record = setwise.known(order_id)
+        if record.state in ("cancelled", "deleted"):
             return None  # over: an order never goes back (a deleted one is not brought back either)
-        steps = self._progressed(order, order_id, state, paid)
+        steps = self._progressed(setwise, order, record)
         return (order_id, steps) if steps else None
 
-    def _progressed(self, order: ExportOrder, order_id: int, state: str, paid: bool) -> list[str]:
+    def _progressed(self, setwise: SetwiseEvents, order: ExportOrder, record) -> list[str]:
         """Apply what the export says happened since (paid, shipped, cancelled); never go back."""
-        conn, who, summary = self.conn, self.who, self.summary
+        summary = self.summary
         steps: list[str] = []
-        shipped = state in ("shipped", "returned")
-        if order.paid and not paid:
-            order_events.pay_order(conn, who, order_id)
+        shipped = record.state in ("shipped", "returned")
+        if order.paid and not record.paid:
+            setwise.pay(record)
             summary.paid += 1
             steps.append("paid")
         if order.shipped and not shipped:
-            order_events.ship_order(conn, who, order_id)
+            setwise.ship(record)
             summary.shipped += 1
             steps.append("shipped")
             shipped = True
@@ -332,15 +317,10 @@ class _Import:
                 if order.name not in summary.not_cancelled:
                     summary.not_cancelled.append(order.name)
             else:
-                order_events.cancel_order(conn, who, order_id)
+                setwise.cancel(record)
                 summary.cancelled += 1
                 steps.append("cancelled")
         return steps
-
-    def _unit_ids(self, order: ExportOrder) -> list[tuple[int, int]]:
-        skus = sorted({sku for sku, _, _ in order.lines})
-        ids = dict(self.conn.execute(select(items.c.item_number, items.c.id).where(items.c.item_number.in_(skus))).all())
-        return [(ids[sku], qty) for sku, qty, _ in order.lines]
 
     # -- reporting --------------------------------------------------------------------------------
     def _report(self, first_event: int, touched: dict[int, str]) -> None:

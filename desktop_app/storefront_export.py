@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -78,9 +79,21 @@ class ParsedExport:
     line_items: int = 0
 
 
+_USUAL_TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)")
+
+
 def parse_time(text: str) -> dt.datetime:
     """A storefront time with its offset (``2026-06-08 23:02:14 +1000``, or ISO 8601), in UTC."""
     cleaned = text.strip()
+    usual = _USUAL_TIME.fullmatch(cleaned)
+    if usual is not None and int(usual[9]) < 60:  # the export's own form, without strptime (a tenth of the time)
+        y, mo, d, h, mi, se, sign, oh, om = usual.groups()
+        try:
+            offset = dt.timedelta(hours=int(oh), minutes=int(om)) * (-1 if sign == "-" else 1)
+            zone = dt.timezone(offset)
+            return dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(se), tzinfo=zone).astimezone(dt.UTC)
+        except ValueError:
+            pass  # out of range: the general reading below says why
     for pattern in _TIME_FORMATS:
         try:
             return dt.datetime.strptime(cleaned, pattern).astimezone(dt.UTC)
