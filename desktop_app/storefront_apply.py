@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, bindparam, select
 
 from desktop_app import bulk_sql, order_sql
+from desktop_app.driver import Driver
 from desktop_app.ledger import Ledger, Unit, lock_unit_ids
 from desktop_app.order_sql import Line
 from desktop_app.orders import _close_and_put_back, _settle
@@ -76,10 +77,11 @@ class SetwiseEvents:
         """Read what the chunk's orders work on: the store's settings, the statuses, the units (locked),
         the lines (and state) of the orders already held."""
         conn = self.conn
-        self.store = order_sql.StoreRow(*conn.execute(order_sql.STORE_BY_ID, {"store_id": self.store_id}).one())
+        drv = Driver(conn)
+        self.store = order_sql.store_row(drv.run(order_sql.STORE_BY_ID, {"store_id": self.store_id}).fetchone())
         self.ledger = Ledger(
             conn, cause="order placed", who=self.who, store_id=self.store_id,
-            statuses_by_id=order_sql.load_statuses(conn), store_row=self.store,
+            statuses_by_id=order_sql.load_statuses(drv), store_row=self.store,
         )
         self.orders: list[_Order] = []
         self.held: dict[int, _Order] = {}
@@ -94,7 +96,7 @@ class SetwiseEvents:
                 lines_of[row[0]].append(Line(*row[1:]))
         numbers = sorted({sku for o in chunk if o.name not in known for sku, _, _ in o.lines} - set(self.by_number))
         for start in range(0, len(numbers), _IN):
-            for unit in order_sql.lock_units_by_number(conn, numbers[start : start + _IN]).values():
+            for unit in order_sql.lock_units_by_number(drv, numbers[start : start + _IN]).values():
                 self._keep(unit)
         wanted = {ln.unit_id for lines in lines_of.values() for ln in lines} - set(self.units)
         for unit in lock_unit_ids(conn, wanted).values():
