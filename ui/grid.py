@@ -58,6 +58,7 @@ class InventoryGridWindow(QMainWindow):
         column.addWidget(self.problem_line)
         self.setCentralWidget(central)
         self.last_summary = None
+        self._previewed: GridResult | None = None  # the last preview, whose checked work applying reuses
 
         self.store = QComboBox()
         self.store.setMinimumWidth(230)
@@ -220,9 +221,10 @@ class InventoryGridWindow(QMainWindow):
             )
             return None
         try:
-            return self.state.inventory.apply_grid(
+            self._previewed = self.state.inventory.apply_grid(
                 self.model.pending_changes(), store=self.selected_store(), dry_run=True
             )
+            return self._previewed
         except GridRefused as refused:
             if refused.stale_items:
                 return self._resolve_conflicts(refused.stale_items)
@@ -264,12 +266,16 @@ class InventoryGridWindow(QMainWindow):
         return None
 
     def apply(self) -> GridResult:
+        """Apply the pending edits; the last preview's checked work is reused if nothing changed since."""
         changes = self.model.pending_changes()
+        previewed, self._previewed = self._previewed, None
         summary = self.state.inventory.apply_grid(
-            changes, store=self.selected_store(), note=f"grid edit of {len(changes)} items"
+            changes, store=self.selected_store(), note=f"grid edit of {len(changes)} items", previewed=previewed
         )
         self.model.forget_pending()
-        self.state.notify([change.item_id for change in changes])
+        ids = [change.item_id for change in changes]
+        self.model.applied(ids)
+        self.state.notify(ids)
         self.last_summary = summary
         self.statusBar().showMessage(
             f"Applied batch {summary.batch}: {summary.updated} items changed, "

@@ -18,7 +18,7 @@ from desktop_app.models import limits_problem, options_label
 from desktop_app.queries import UnitQuery
 from desktop_app.service import GridChange, check_cell  # the grid checks cells with the import's rules
 from ui import look
-from ui.item_model import COLUMNS, F, ItemTableModel, row_label
+from ui.item_model import COLUMNS, PAGE_SIZE, F, ItemTableModel, row_label
 from ui.state import AppState
 
 GRID_COLUMNS = [
@@ -57,8 +57,17 @@ EDITABLE = {
 }
 VARIANT_EDITABLE = {"status", "on_hand", "on_order", "low_stock_qty", "reorder_to", "barcode"}
 BOOLS = {"discontinued", "non_inventory", "low_stock_warning"}
-# Clearing (Delete) means something for these: no date, no minimum, no maximum, no threshold.
-CLEARED = {"eta_date": "", "min_qty": "0", "max_qty": "0", "low_stock_qty": "0", "reorder_to": "0"}
+# Clearing (Delete) means something for these: no date, no minimum, no maximum, no threshold, no barcode,
+# no supplier.
+CLEARED = {
+    "eta_date": "",
+    "min_qty": "0",
+    "max_qty": "0",
+    "low_stock_qty": "0",
+    "reorder_to": "0",
+    "barcode": "",
+    "supplier": "",
+}
 HEADERS = {"low_stock_warning": "Warn low"}
 PendingRole = Qt.ItemDataRole.UserRole + 10
 InvalidRole = Qt.ItemDataRole.UserRole + 11
@@ -67,6 +76,33 @@ PENDING_BG = QColor("#ffe7a3")
 PENDING_MARK = QColor("#d98e04")
 
 Cell = tuple[int, str]  # (item id, field)
+
+# Roles and flags as plain ints, made once: a Qt enum looked up and compared costs microseconds, ten times a
+# cell at every paint.
+_R = Qt.ItemDataRole
+_DISPLAY, _EDIT, _ALIGNMENT, _BACKGROUND = (
+    int(_R.DisplayRole),
+    int(_R.EditRole),
+    int(_R.TextAlignmentRole),
+    int(_R.BackgroundRole),
+)
+_FONT, _FOREGROUND, _DECORATION, _TOOLTIP = (
+    int(_R.FontRole),
+    int(_R.ForegroundRole),
+    int(_R.DecorationRole),
+    int(_R.ToolTipRole),
+)
+_PENDING, _INVALID = int(PendingRole), int(InvalidRole)
+_UNSERVED = frozenset(
+    int(r)
+    for r in (_R.CheckStateRole, _R.SizeHintRole, _R.StatusTipRole, _R.WhatsThisRole, _R.AccessibleTextRole)
+)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_VERTICAL = Qt.Orientation.Vertical
+_READ_ONLY_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE_FLAGS = _READ_ONLY_FLAGS | Qt.ItemFlag.ItemIsEditable
+_PARENT = F["parent_id"]
 
 
 @dataclass(frozen=True)
@@ -118,6 +154,21 @@ class InventoryGridModel(ItemTableModel):
         self.loaded_version: dict[int, int] = {}
         self.row_cache: dict[int, tuple] = {}  # rows with pending edits, as loaded
         self._key_index = {c.key: i for i, c in enumerate(self.columns)}
+        self._keys = [c.key for c in self.columns]
+        self._applied: frozenset[int] | None = None  # the units of the batch this grid just applied
+
+    def applied(self, ids) -> None:
+        """The grid is about to announce its own batch of these units (see ``_on_items_changed``)."""
+        self._applied = frozenset(ids)
+
+    def _on_items_changed(self, ids) -> None:
+        applied, self._applied = self._applied, None
+        if ids is not None and applied is not None and set(ids) == applied:
+            # The grid's own batch changed these units' values, never which units exist: the rows are counted
+            # again only where a filter on status or stock may take them in or out.
+            self.refresh(count=self.query.status_id is not None or bool(self.query.stock))
+            return
+        super()._on_items_changed(ids)
 
     # -- cells ---------------------------------------------------------------------------------------------
     def key(self, column: int) -> str:
@@ -126,7 +177,7 @@ class InventoryGridModel(ItemTableModel):
     def is_editable(self, row: tuple, key: str) -> bool:
         if key not in EDITABLE:
             return False
-        return key in VARIANT_EDITABLE if row[F["parent_id"]] is not None else True
+        return key in VARIANT_EDITABLE if row[_PARENT] is not None else True
 
     def current_text(self, row: tuple, key: str) -> str:
         """The stored value of a cell as the grid writes it (and as it copies it)."""
@@ -164,52 +215,62 @@ class InventoryGridModel(ItemTableModel):
         return pending if pending is not None else self.current_text(row, key)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        row = self.row_tuple(index.row()) if index.isValid() else None
-        if row is not None and self.is_editable(row, self.key(index.column())):
-            base |= Qt.ItemFlag.ItemIsEditable
-        return base
+        row = self.row_tuple(index.row())  # None for an invalid index (row -1)
+        if row is not None and self.is_editable(row, self._keys[index.column()]):
+            return _EDITABLE_FLAGS
+        return _READ_ONLY_FLAGS
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole:
-            if orientation == Qt.Orientation.Vertical:
+        if role == _DISPLAY:
+            if orientation == _VERTICAL:
                 return str(section + 1)  # row numbers, as in a spreadsheet
             return HEADERS.get(self.columns[section].key, self.columns[section].title)
+        if orientation == _VERTICAL:
+            return None
         return super().headerData(section, orientation, role)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # A view asks for about ten roles per cell at every paint: plain int comparisons, most frequent first.
+        if role in _UNSERVED:
             return None
-        row = self.row_tuple(index.row())
+        row = self.row_tuple(index.row())  # None for an invalid index (row -1)
         if row is None:
             return None
-        key = self.key(index.column())
+        column = index.column()
+        key = self._keys[column]
+        if role in (_DISPLAY, _EDIT):
+            pending = self.pending.get((row[0], key))
+            return pending if pending is not None else self.current_text(row, key)
+        if role == _ALIGNMENT:
+            return _RIGHT if self.columns[column].numeric else _LEFT
         cell = (row[0], key)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return self.cell_text(row, key)
-        if role == PendingRole:
-            return cell in self.pending
-        if role == InvalidRole:
-            return self.invalid.get(cell)
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             if cell in self.invalid:
                 return look.INVALID_BG
             if cell in self.pending:
                 return PENDING_BG
-            if not self.is_editable(row, key) and key in EDITABLE:
+            if key in EDITABLE and not self.is_editable(row, key):
                 return look.READ_ONLY_BG
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _PENDING:
+            return cell in self.pending
+        if role == _FONT:
+            if cell in self.pending:
+                return self._bold
+            return super().data(index, role) if key == "on_hand" else None
+        if role == _FOREGROUND:
+            return None if cell in self.pending else super().data(index, role)
+        if role == _DECORATION:
+            return super().data(index, role) if key == "status" else None
+        if role == _INVALID:
+            return self.invalid.get(cell)
+        if role == _TOOLTIP:
             if cell in self.invalid:
                 return f"{self.invalid[cell]} — this cell blocks applying"
             if cell in self.pending:
                 return f"Pending: was {self.current_text(row, key) or '(empty)'}"
             if key in EDITABLE and not self.is_editable(row, key):
                 return "A variant follows its product here: edit the product's row"
-        if role == Qt.ItemDataRole.FontRole and cell in self.pending:
-            return self._bold
-        if role == Qt.ItemDataRole.ForegroundRole and cell in self.pending:
-            return None
         return super().data(index, role)
 
     def setData(
@@ -220,22 +281,62 @@ class InventoryGridModel(ItemTableModel):
         return self.edit_cells([(index.row(), index.column(), str(value))], "edit") > 0
 
     # -- pending edits -----------------------------------------------------------------------------------------
-    def edit_cells(self, cells: list[tuple[int, int, str]], text: str) -> int:
-        """Make ``(row, column, text)`` edits pending as one undoable step; returns how many cells took them."""
+    def rows_between(self, first: int, last: int) -> dict[int, tuple]:
+        """Rows ``first``..``last`` by row number: from the cached pages, else in one query (a paste of
+        thousands of rows reads them once, not page by page)."""
+        first, last = max(first, 0), min(last, self._count - 1)
+        if last < first:
+            return {}
+        pages = range(first // PAGE_SIZE, last // PAGE_SIZE + 1)
+        if len(pages) <= 2 or all(page in self._pages for page in pages):
+            return {n: row for n in range(first, last + 1) if (row := self.row_tuple(n)) is not None}
+        rows = self.state.inventory.view_page(self.query, first, last - first + 1, self._count)
+        return dict(enumerate(rows, start=first))
+
+    def editable_cells(
+        self, cells: list[tuple[int, int, str]], rows: dict[int, tuple] | None = None
+    ) -> list[tuple[int, int, str]]:
+        """The ``(row, column, text)`` cells that can be typed into (what ``flags`` says, for many at once)."""
+        if not cells:
+            return []
+        if rows is None:
+            rows = self.rows_between(min(c[0] for c in cells), max(c[0] for c in cells))
+        keys = self._keys
+        width = len(keys)
+        return [
+            cell
+            for cell in cells
+            if 0 <= cell[1] < width
+            and (row := rows.get(cell[0])) is not None
+            and self.is_editable(row, keys[cell[1]])
+        ]
+
+    def edit_cells(
+        self, cells: list[tuple[int, int, str]], text: str, rows: dict[int, tuple] | None = None
+    ) -> int:
+        """Make ``(row, column, text)`` edits pending as one undoable step; returns how many cells took them.
+
+        ``rows``: the rows by row number, if the caller read them already (``rows_between``)."""
+        if rows is None and cells:
+            rows = self.rows_between(min(c[0] for c in cells), max(c[0] for c in cells))
         after: dict[Cell, str | None] = {}
-        rows: dict[int, tuple[tuple, int | None]] = {}
+        loaded_rows: dict[int, tuple[tuple, int | None]] = {}
+        keys = self._keys
+        version = F["version"]
         for row_number, column, value in cells:
-            row = self.row_tuple(row_number)
-            if row is None or not 0 <= column < len(self.columns):
+            row = rows.get(row_number)
+            if row is None or not 0 <= column < len(keys):
                 continue
-            key = self.key(column)
+            key = keys[column]
             if not self.is_editable(row, key):
                 continue
             value = value.strip()
-            loaded = self.row_cache.get(row[0], row)
-            rows[row[0]] = (loaded, self.loaded_version.get(row[0], loaded[F["version"]]))
-            after[(row[0], key)] = None if value == self.current_text(loaded, key) else value
-        return self.push_pending(text, after, rows)
+            item_id = row[0]
+            loaded = self.row_cache.get(item_id, row)
+            if item_id not in loaded_rows:
+                loaded_rows[item_id] = (loaded, self.loaded_version.get(item_id, loaded[version]))
+            after[(item_id, key)] = None if value == self.current_text(loaded, key) else value
+        return self.push_pending(text, after, loaded_rows)
 
     def push_pending(
         self,
@@ -266,18 +367,20 @@ class InventoryGridModel(ItemTableModel):
         self, values: dict[Cell, PendingValue | None], rows: dict[int, tuple[tuple, int | None]]
     ) -> None:
         touched = set()
+        pending, reasons, invalid = self.pending, self.cell_reasons, self.invalid
         for cell, value in values.items():
             keys = self._keys_of.setdefault(cell[0], set())
             if value is None:
-                self.pending.pop(cell, None)
-                self.cell_reasons.pop(cell, None)
+                pending.pop(cell, None)
+                reasons.pop(cell, None)
+                invalid.pop(cell, None)
                 keys.discard(cell[1])
             else:
-                self.pending[cell] = value.text
+                pending[cell] = value.text
                 if value.reason:
-                    self.cell_reasons[cell] = value.reason
-                else:
-                    self.cell_reasons.pop(cell, None)
+                    reasons[cell] = value.reason
+                elif reasons:
+                    reasons.pop(cell, None)
                 keys.add(cell[1])
             touched.add(cell[0])
         for item_id in touched:
@@ -294,17 +397,22 @@ class InventoryGridModel(ItemTableModel):
         self.pending_changed.emit()
 
     def _validate_row(self, item_id: int) -> None:
-        for key in EDITABLE:
-            self.invalid.pop((item_id, key), None)
+        """Mark the item's pending cells that cannot be applied (a cell's own problem, or min above max).
+
+        Only pending cells are ever invalid (``_set_pending`` drops a cell's mark with the cell)."""
+        keys = self._keys_of.get(item_id, ())
         values = {}
-        for key in self._keys_of.get(item_id, ()):
-            reason = self.cell_reasons.get((item_id, key))
+        for key in keys:
+            cell = (item_id, key)
+            reason = self.cell_reasons.get(cell) if self.cell_reasons else None
             if reason:
-                self.invalid[(item_id, key)] = reason
+                self.invalid[cell] = reason
             else:
-                values[key] = self.pending[(item_id, key)]
+                if self.invalid:
+                    self.invalid.pop(cell, None)
+                values[key] = self.pending[cell]
         row = self.row_cache.get(item_id)
-        if row is None:
+        if row is None or not ("min_qty" in keys or "max_qty" in keys):
             return
         limits = {}
         for key in ("min_qty", "max_qty"):
