@@ -17,12 +17,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, select, text
 
 from desktop_app import csvio, rules
 from desktop_app.db import Database
 from desktop_app.errors import InventoryError
-from desktop_app.ledger import UNIT_COLUMNS, Ledger, StatusInfo, Unit, load_statuses, store_rules
+from desktop_app.ledger import UNIT_COLUMNS, Ledger, StatusInfo, load_statuses, store_rules
 from desktop_app.models import StatusChangeReport, limits_problem, unit_label
 from desktop_app.schema import FOLLOWED_FIELDS, items
 from desktop_app.settings import get_store_row
@@ -46,9 +46,18 @@ PLAIN = (
 GRID_FIELDS = frozenset({"on_hand", "on_order", "status", *PLAIN})
 _EXTRA = ("eta_date", "low_stock_qty", "low_stock_warning", "barcode", "supplier", "reorder_to")
 _READ = (*UNIT_COLUMNS, *(items.c[name] for name in _EXTRA))
-_UNIT_WIDTH = len(UNIT_COLUMNS)
+_VERSIONS = (items.c.id, items.c.version)
 _F = {c.name: i for i, c in enumerate(_READ)}
-_ID, _PARENT, _VERSION = _F["id"], _F["parent_id"], _F["version"]
+STAGE = "grid_stage"  # the ledger's staged changes (counts and statuses) of one grid batch
+_STAGED = "line, item, parent, disc, noninv, back, old_hand, old_ord, old_status, new_hand, new_ord, req"
+_ID, _PARENT, _VERSION, _NUMBER = _F["id"], _F["parent_id"], _F["version"], _F["item_number"]
+_HAND, _ORDER, _STATUS = _F["on_hand"], _F["on_order"], _F["status_id"]
+_DISCONTINUED, _NON_INVENTORY, _VARIANT_INVENTORY = (
+    _F["discontinued"],
+    _F["non_inventory"],
+    _F["use_variant_inventory"],
+)
+_PLAIN = frozenset(PLAIN)
 
 
 @dataclass(frozen=True)
@@ -79,10 +88,12 @@ class UnitEdit:
 
     item_id: int
     version: int  # the version it was checked at
-    on_hand: int | None
-    on_order: int | None
-    status_id: int | None
     plain: tuple[tuple[str, object, object], ...]  # (field, old, new), only fields whose value changes
+    # For the ledger's staged changes (counts and status; None if the edit sets neither): parent, discontinued,
+    # non-inventory, status allows back orders, old on hand, old on order, old status, new on hand, new on
+    # order, the status the person chose (or None).
+    staged: tuple | None
+    follows: bool  # a product using variant inventory: its variants follow the fields it changes
 
 
 @dataclass(frozen=True)
@@ -191,11 +202,16 @@ def apply_grid(
             note=note,
             store_row=store_row,
         )
-        rows = _read_units(conn, [c.item_id for c in changes], lock=True)
+        ids = [c.item_id for c in changes]
         checked = plan
-        if not _still_valid(plan, changes, store, ledger, rows):
+        # Lock the units (on a server) and read their versions: if they, the statuses and the store's settings
+        # are what the preview checked, its work stands; else everything is checked again.
+        if not _still_valid(
+            plan, changes, store, ledger, _read_units(conn, ids, lock=True, columns=_VERSIONS)
+        ):
+            rows = _read_units(conn, ids, lock=True)
             checked = _check(conn, changes, store, rows, ledger.statuses, ledger.rules)
-        _write(conn, ledger, checked, rows)
+        _write(conn, ledger, checked)
         return GridResult(
             False, True, ledger.event_id, checked.updated, list(checked.changed), list(ledger.status_changes)
         )
@@ -204,15 +220,14 @@ def apply_grid(
 
 
 # -- checking ---------------------------------------------------------------------------------------------
-def _read_units(conn: Connection, ids: list[int], *, lock: bool) -> dict[int, tuple]:
-    """The units' rows (``_READ`` columns) by id; locked in id order on a server when ``lock``."""
-    ids = sorted(set(ids))
-    found: dict[int, tuple] = {}
-    for start in range(0, len(ids), 900):
-        stmt = select(*_READ).where(items.c.id.in_(ids[start : start + 900])).order_by(items.c.id)
-        for row in conn.execute(stmt.with_for_update() if lock else stmt):
-            found[row[_ID]] = tuple(row)
-    return found
+def _read_units(conn: Connection, ids: list[int], *, lock: bool, columns=_READ) -> dict[int, tuple]:
+    """The units' rows (``columns``, the id first) by id; locked in id order on a server when ``lock``.
+
+    One statement, the ids written out as numbers: thousands of bound parameters cost more to expand than
+    the database takes to answer."""
+    listed = ", ".join(str(int(i)) for i in sorted(set(ids))) or "NULL"
+    stmt = select(*columns).where(text(f"items.id IN ({listed})")).order_by(items.c.id)
+    return {row[0]: tuple(row) for row in conn.execute(stmt.with_for_update() if lock else stmt)}
 
 
 def _check_read(conn: Connection, changes: tuple[GridChange, ...], store: str | None) -> GridPlan:
@@ -223,13 +238,13 @@ def _check_read(conn: Connection, changes: tuple[GridChange, ...], store: str | 
     )
 
 
-def _still_valid(plan, changes, store, ledger: Ledger, rows: dict[int, tuple]) -> bool:
-    """Whether a preview's checked work still holds: the same edits, store, statuses, settings and rows."""
+def _still_valid(plan, changes, store, ledger: Ledger, versions: dict[int, tuple]) -> bool:
+    """Whether a preview's checked work still holds: the same edits, store, statuses, settings and versions."""
     if plan is None or plan.store != store or plan.changes != changes:
         return False
     if plan.statuses != ledger.statuses or plan.rules != ledger.rules:
         return False
-    return all((row := rows.get(e.item_id)) is not None and row[_VERSION] == e.version for e in plan.edits)
+    return all((row := versions.get(e.item_id)) is not None and row[1] == e.version for e in plan.edits)
 
 
 def _check(
@@ -250,11 +265,11 @@ def _check(
     for change in changes:
         item_id = change.item_id
         values: dict[str, object] = {}
-        for name, text in change.values.items():
+        for name, typed in change.values.items():
             try:
                 if name not in GRID_FIELDS:
                     raise CellError(f"the grid does not change {name.replace('_', ' ')}")
-                values[name] = parse_cell(name, text)
+                values[name] = parse_cell(name, typed)
                 if name == "status":
                     status_id = by_name.get(str(values[name]).lower())
                     if status_id is None:
@@ -296,57 +311,78 @@ def _row_problem(conn: Connection, row: tuple, values: dict) -> tuple[str, str] 
                     name,
                     f"a variant follows its product '{parent}' here; change the product's row instead",
                 )
-    if row[_F["use_variant_inventory"]]:
+    if row[_VARIANT_INVENTORY]:
         for name, label in (("on_hand", "on-hand"), ("on_order", "on-order")):
             if name in values and values[name] != row[_F[name]]:
                 return name, (
                     f"this product uses variant inventory: its {label} count is the sum of its variants' "
                     f"({row[_F[name]]}); change the variants' rows instead"
                 )
-    min_qty, max_qty = (values.get(k, row[_F[k]]) for k in ("min_qty", "max_qty"))
-    problem = limits_problem(min_qty, max_qty)
-    if problem:
-        return ("min_qty" if "min_qty" in values else "max_qty"), problem
+    if "min_qty" in values or "max_qty" in values:
+        problem = limits_problem(
+            values.get("min_qty", row[_F["min_qty"]]), values.get("max_qty", row[_F["max_qty"]])
+        )
+        if problem:
+            return ("min_qty" if "min_qty" in values else "max_qty"), problem
     return None
 
 
 def _decide(
     row: tuple, values: dict, statuses: dict[int, StatusInfo], store: rules.StoreRules | None
 ) -> tuple[UnitEdit, list[dict], StatusChangeReport | None]:
-    """The unit's edit, the changes it makes and its status change (decided as ``Ledger.change`` does)."""
-    label = unit_label(row[_F["item_number"]], row[_F["item_id"]], row[_F["name"]])
+    """The unit's edit, the changes it makes and its status change (decided as ``Ledger.change`` decides)."""
+    label = unit_label(row[_NUMBER], row[_F["item_id"]], row[_F["name"]])
     plain = tuple(
-        (name, row[_F[name]], values[name])
-        for name in PLAIN
-        if name in values and _differs(row[_F[name]], values[name])
+        (name, row[_F[name]], new)
+        for name, new in values.items()
+        if name in _PLAIN and _differs(row[_F[name]], new)
     )
     lines = [{"item": label, "field": name, "from": old, "to": new} for name, old, new in plain]
-    flags = {name: new for name, _old, new in plain}
-    old_hand, old_order, old_status = row[_F["on_hand"]], row[_F["on_order"]], row[_F["status_id"]]
+    discontinued, non_inventory = bool(row[_DISCONTINUED]), bool(row[_NON_INVENTORY])
+    if plain:
+        changed = {name: new for name, _old, new in plain}
+        discontinued = bool(changed.get("discontinued", discontinued))
+        non_inventory = bool(changed.get("non_inventory", non_inventory))
+    old_hand, old_order, old_status = row[_HAND], row[_ORDER], row[_STATUS]
     new_hand, new_order = values.get("on_hand", old_hand), values.get("on_order", old_order)
+    requested = values.get("status")
+    back_order = statuses[old_status].back_order
     decision = rules.decide_status(
         old=old_hand,
         new=new_hand,
         status=old_status,
-        status_allows_back_order=statuses[old_status].back_order,
-        discontinued=bool(flags.get("discontinued", row[_F["discontinued"]])),
-        non_inventory=bool(flags.get("non_inventory", row[_F["non_inventory"]])),
+        status_allows_back_order=back_order,
+        discontinued=discontinued,
+        non_inventory=non_inventory,
         store=store,
-        requested_status=values.get("status"),
+        requested_status=requested,
     )
     new_status = decision.status if decision.changes(old_status) else old_status
-    for name, old, new in (("on_hand", old_hand, new_hand), ("on_order", old_order, new_order)):
-        if old != new:
-            lines.append({"item": label, "field": name, "from": old, "to": new})
+    if old_hand != new_hand:
+        lines.append({"item": label, "field": "on_hand", "from": old_hand, "to": new_hand})
+    if old_order != new_order:
+        lines.append({"item": label, "field": "on_order", "from": old_order, "to": new_order})
     report = None
     if new_status != old_status:
         old_name, new_name = statuses[old_status].name, statuses[new_status].name
         lines.append({"item": label, "field": "status", "from": old_name, "to": new_name})
-        report = StatusChangeReport(row[_ID], row[_F["item_number"]], old_name, new_name, decision.rule)
-    edit = UnitEdit(
-        row[_ID], row[_VERSION], values.get("on_hand"), values.get("on_order"), values.get("status"), plain
-    )
-    return edit, lines, report
+        report = StatusChangeReport(row[_ID], row[_NUMBER], old_name, new_name, decision.rule)
+    staged = None
+    if "on_hand" in values or "on_order" in values or requested is not None:
+        staged = (
+            row[_PARENT],
+            int(discontinued),
+            int(non_inventory),
+            int(back_order),
+            old_hand,
+            old_order,
+            old_status,
+            new_hand,
+            new_order,
+            requested,
+        )
+    follows = bool(row[_VARIANT_INVENTORY]) and any(name in FOLLOWED_FIELDS for name, _old, _new in plain)
+    return UnitEdit(row[_ID], row[_VERSION], plain, staged, follows), lines, report
 
 
 def _differs(old: object, new: object) -> bool:
@@ -373,34 +409,34 @@ def _plain_update(columns: tuple[str, ...]):
     return stmt
 
 
-def _write(conn: Connection, ledger: Ledger, plan: GridPlan, rows: dict[int, tuple]) -> None:
-    """Write a checked plan: counts and statuses through the ledger, the other fields here, one batch."""
+def _write(conn: Connection, ledger: Ledger, plan: GridPlan) -> None:
+    """Write a checked plan as one batch: the other fields here (the ledger records them in the history), then
+    counts and statuses through the ledger's set-wise entry point (the rules in SQL, one statement a step)."""
     updates: dict[tuple[str, ...], list[dict]] = {}
-    followed_by_product: list[tuple[int, dict]] = []
+    staged: list[tuple] = []
     for edit in plan.edits:
-        row = rows[edit.item_id]
-        unit = Unit(*row[:_UNIT_WIDTH])
         if edit.plain:
             new = {name: value for name, _old, value in edit.plain}
-            unit.discontinued = bool(new.get("discontinued", unit.discontinued))
-            unit.non_inventory = bool(new.get("non_inventory", unit.non_inventory))
             ledger.fields_changed(edit.item_id, {name: (old, value) for name, old, value in edit.plain})
             updates.setdefault(tuple(new), []).append(
                 {"b_id": edit.item_id, **{f"p_{name}": value for name, value in new.items()}}
             )
-            followed = {k: v for k, v in new.items() if k in FOLLOWED_FIELDS}
-            if followed and unit.use_variant_inventory:
-                followed_by_product.append((edit.item_id, followed))
-        else:
-            unit.discontinued, unit.non_inventory = bool(unit.discontinued), bool(unit.non_inventory)
-        unit.use_variant_inventory = bool(unit.use_variant_inventory)
-        ledger.change(unit, on_hand=edit.on_hand, on_order=edit.on_order, status=edit.status_id)
+            if edit.follows:
+                followed = {k: v for k, v in new.items() if k in FOLLOWED_FIELDS}
+                conn.execute(
+                    items.update()
+                    .where(items.c.parent_id == edit.item_id)
+                    .values(version=items.c.version + 1, **followed)
+                )
+        if edit.staged is not None:
+            staged.append((len(staged) + 1, edit.item_id, *edit.staged))
     for columns, params in updates.items():
         conn.execute(_plain_update(columns), params)
-    for product_id, followed in followed_by_product:
-        conn.execute(
-            items.update()
-            .where(items.c.parent_id == product_id)
-            .values(version=items.c.version + 1, **followed)
+    if staged:
+        ledger.create_stage(STAGE)
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(
+            f"INSERT INTO {STAGE} ({_STAGED}) VALUES ({', '.join([mark] * len(staged[0]))})", staged
         )
+        ledger.apply_staged(STAGE)
     ledger.flush()

@@ -18,7 +18,7 @@ from desktop_app.models import limits_problem, options_label
 from desktop_app.queries import UnitQuery
 from desktop_app.service import GridChange, check_cell  # the grid checks cells with the import's rules
 from ui import look
-from ui.item_model import COLUMNS, PAGE_SIZE, F, ItemTableModel, row_label
+from ui.item_model import COLUMNS, MAX_PAGES, PAGE_SIZE, F, ItemTableModel, row_label
 from ui.state import AppState
 
 GRID_COLUMNS = [
@@ -282,16 +282,25 @@ class InventoryGridModel(ItemTableModel):
 
     # -- pending edits -----------------------------------------------------------------------------------------
     def rows_between(self, first: int, last: int) -> dict[int, tuple]:
-        """Rows ``first``..``last`` by row number: from the cached pages, else in one query (a paste of
-        thousands of rows reads them once, not page by page)."""
+        """Rows ``first``..``last`` by row number. Pages not cached yet are read in one query (a paste of
+        thousands of rows reads them once, not a page at a time) and kept, since the view then asks for every
+        selected cell's flags (Qt's header does, to show which columns are selected)."""
         first, last = max(first, 0), min(last, self._count - 1)
         if last < first:
             return {}
         pages = range(first // PAGE_SIZE, last // PAGE_SIZE + 1)
-        if len(pages) <= 2 or all(page in self._pages for page in pages):
-            return {n: row for n in range(first, last + 1) if (row := self.row_tuple(n)) is not None}
-        rows = self.state.inventory.view_page(self.query, first, last - first + 1, self._count)
-        return dict(enumerate(rows, start=first))
+        missing = [page for page in pages if page not in self._pages]
+        if len(missing) > 2:
+            start, end = missing[0] * PAGE_SIZE, min((missing[-1] + 1) * PAGE_SIZE, self._count)
+            rows = self.state.inventory.view_page(self.query, start, end - start, self._count)
+            for page in missing:
+                offset = page * PAGE_SIZE - start
+                self._pages[page] = rows[offset : offset + PAGE_SIZE]
+            for page in pages:  # the pasted range stays; older pages go first
+                self._pages.move_to_end(page)
+            while len(self._pages) > max(MAX_PAGES, len(pages)):
+                self._pages.popitem(last=False)
+        return {n: row for n in range(first, last + 1) if (row := self.row_tuple(n)) is not None}
 
     def editable_cells(
         self, cells: list[tuple[int, int, str]], rows: dict[int, tuple] | None = None
