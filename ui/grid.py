@@ -27,7 +27,6 @@ from ui.conflict import keep_mine
 from ui.grid_model import InventoryGridModel
 from ui.grid_preview import RULE_WORDS, GridPreviewDialog  # noqa: F401  (re-exported: tests open it here)
 from ui.grid_view import GridView
-from ui.item_model import F
 from ui.state import AppState, show_refusal
 from ui.widgets import confirm_destructive, fit_within_screen
 
@@ -255,10 +254,7 @@ class InventoryGridWindow(QMainWindow):
                     )
                 )
         if keep_mine(self, f"{len(stale)} of the items you edited", rows):
-            for item_id in stale:
-                if item_id in fresh:
-                    model.row_cache[item_id] = fresh[item_id]
-                    model.loaded_version[item_id] = fresh[item_id][F["version"]]
+            model.keep_mine({item_id: fresh[item_id] for item_id in stale if item_id in fresh})
             return self.preview()
         dropped = {(item_id, key): None for item_id in stale for key in model._keys_of.get(item_id, ())}
         model.push_pending("keep theirs", dropped)

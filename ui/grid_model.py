@@ -156,6 +156,7 @@ class InventoryGridModel(ItemTableModel):
         self._key_index = {c.key: i for i, c in enumerate(self.columns)}
         self._keys = [c.key for c in self.columns]
         self._applied: frozenset[int] | None = None  # the units of the batch this grid just applied
+        self._changes: list[GridChange] | None = None  # ``pending_changes``, until the pending edits change
 
     def applied(self, ids) -> None:
         """The grid is about to announce its own batch of these units (see ``_on_items_changed``)."""
@@ -215,7 +216,11 @@ class InventoryGridModel(ItemTableModel):
         return pending if pending is not None else self.current_text(row, key)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        row = self.row_tuple(index.row())  # None for an invalid index (row -1)
+        # Qt's header asks this of every selected cell (thousands after a paste): a cached page is read as is.
+        number = index.row()
+        rows = self._pages.get(number // PAGE_SIZE) if number >= 0 else None
+        offset = number % PAGE_SIZE
+        row = rows[offset] if rows is not None and offset < len(rows) else self.row_tuple(number)
         if row is not None and self.is_editable(row, self._keys[index.column()]):
             return _EDITABLE_FLAGS
         return _READ_ONLY_FLAGS
@@ -376,6 +381,7 @@ class InventoryGridModel(ItemTableModel):
         self, values: dict[Cell, PendingValue | None], rows: dict[int, tuple[tuple, int | None]]
     ) -> None:
         touched = set()
+        self._changes = None
         pending, reasons, invalid = self.pending, self.cell_reasons, self.invalid
         for cell, value in values.items():
             keys = self._keys_of.setdefault(cell[0], set())
@@ -445,6 +451,7 @@ class InventoryGridModel(ItemTableModel):
     def forget_pending(self) -> None:
         """After applying: nothing is pending, and there is nothing to undo in the grid."""
         self.pending.clear()
+        self._changes = None
         self._keys_of.clear()
         self.invalid.clear()
         self.cell_reasons.clear()
@@ -454,14 +461,26 @@ class InventoryGridModel(ItemTableModel):
         self.pending_changed.emit()
 
     def pending_changes(self) -> list[GridChange]:
-        """The pending edits, one change per unit, with the version each unit was loaded at."""
-        by_item: dict[int, dict[str, str]] = {}
-        for (item_id, key), text in self.pending.items():
-            by_item.setdefault(item_id, {})[key] = text
-        return [
-            GridChange(item_id, values, self.loaded_version.get(item_id))
-            for item_id, values in sorted(by_item.items())
-        ]
+        """The pending edits, one change per unit, with the version each unit was loaded at.
+
+        The same list until the pending edits change: applying after a preview hands the service the very
+        changes it checked."""
+        if self._changes is None:
+            by_item: dict[int, dict[str, str]] = {}
+            for (item_id, key), text in self.pending.items():
+                by_item.setdefault(item_id, {})[key] = text
+            self._changes = [
+                GridChange(item_id, values, self.loaded_version.get(item_id))
+                for item_id, values in sorted(by_item.items())
+            ]
+        return list(self._changes)
+
+    def keep_mine(self, fresh: dict[int, tuple]) -> None:
+        """The person keeps their edits of rows changed elsewhere: they now stand against the fresh rows."""
+        for item_id, row in fresh.items():
+            self.row_cache[item_id] = row
+            self.loaded_version[item_id] = row[F["version"]]
+        self._changes = None
 
     def label_of(self, item_id: int) -> str:
         row = self.row_cache.get(item_id)
