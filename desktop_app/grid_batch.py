@@ -269,12 +269,13 @@ def _check(
             try:
                 if name not in GRID_FIELDS:
                     raise CellError(f"the grid does not change {name.replace('_', ' ')}")
-                values[name] = parse_cell(name, typed)
+                value = parse_cell(name, typed)
                 if name == "status":
-                    status_id = by_name.get(str(values[name]).lower())
+                    status_id = by_name.get(str(value).lower())
                     if status_id is None:
-                        raise CellError(f"there is no status named '{values[name]}'")
-                    values[name] = status_id
+                        raise CellError(f"there is no status named '{value}'")
+                    value = status_id
+                values[name] = value
             except CellError as exc:
                 rejections.append(GridRejection(item_id, name, str(exc)))
         if len(values) < len(change.values):
