@@ -43,3 +43,35 @@ def test_defect_grid_clears_a_barcode_and_a_supplier_as_the_product_editor_does(
         assert (item.barcode, item.supplier) == (None, None), number
         row = row_of(grid, number)
         assert (text(grid, row, "barcode"), text(grid, row, "supplier")) == ("", "")
+
+
+def test_an_order_placed_while_the_preview_is_read_is_caught_as_a_conflict(grid, qtbot, catalog, modal):
+    from desktop_app.service import Inventory
+    from tests.ui.conftest import click_ok, message_text
+
+    model = grid.model
+    col = model.column_of("on_hand")
+    model.edit_cells([(3, col, "9"), (4, col, "8")], "edit")
+    grid.store.setCurrentText("Main")
+    shown = {}
+
+    def read_the_preview(dialog):
+        other = Inventory(catalog.db.url)  # another workstation sells two of P003 meanwhile
+        other.place_order("Main", [("P003", 2)])
+        other.db.dispose()
+        modal.on_next(
+            lambda box: (shown.update(title=box.windowTitle(), text=message_text(box)), click_ok(box))
+        )
+        dialog.accept()
+
+    modal.on_next(read_the_preview)
+    grid.preview_and_apply()
+    modal.check()
+    assert shown["title"] == "Apply"
+    assert shown["text"] == (
+        "Some rows cannot be applied; nothing was changed.\n"
+        f"item {model.item_id(3)}: changed by someone else since you loaded it; reload and choose which values "
+        "to keep"
+    )
+    assert (catalog.item("P003").on_hand, catalog.item("P004").on_hand) == (3, 5)  # nothing of the batch
+    assert len(model.pending) == 2  # the edits stay, to be resolved
