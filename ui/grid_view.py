@@ -132,8 +132,9 @@ class GridView(QTableView):
         )
         self.setTabKeyNavigation(True)
         self.setWordWrap(False)
-        self.setSortingEnabled(True)
+        # The indicator first: enabling sorting then sorts by it, which is the model's own order (no reset).
         self.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
         self.verticalHeader().setDefaultSectionSize(24)
         self.verticalHeader().setSectionResizeMode(self.verticalHeader().ResizeMode.Fixed)
         self.verticalHeader().setMinimumWidth(56)
