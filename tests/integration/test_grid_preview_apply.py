@@ -123,7 +123,7 @@ def outcome(call):
     return ("applied", result.batch, result.updated, result.changes, result.status_changes)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits=batch, store=st.sampled_from([None, "Main", "Main", "Off"]), step=meanwhile)
 # Settings that change what the rules decide, changed between the preview and the apply:
 @example(edits={"D": {"on_hand": "0"}}, store="Main", step=("back_order", False))
