@@ -372,9 +372,14 @@ class Inventory:
         store: str | None = None,
         dry_run: bool = False,
         note: str | None = None,
+        previewed: GridResult | None = None,
     ) -> GridResult:
-        """Apply (or preview) grid edits as one batch; refused, changing nothing: ``GridRefused``."""
-        return service_files.apply_grid(self.db, changes, store=store, dry_run=dry_run, note=note)
+        """Apply (or preview) grid edits as one batch; refused, changing nothing: ``GridRefused``.
+
+        ``previewed``: the preview of the same edits, whose checked work is reused if nothing changed since."""
+        return service_files.apply_grid(
+            self.db, changes, store=store, dry_run=dry_run, note=note, previewed=previewed
+        )
 
     def list_items(self, *, search: str | None = None, limit: int = 100) -> list[Item]:
         """Products and variants whose item number or name contains ``search``, in item-number order."""

@@ -27,7 +27,6 @@ from ui.conflict import keep_mine
 from ui.grid_model import InventoryGridModel
 from ui.grid_preview import RULE_WORDS, GridPreviewDialog  # noqa: F401  (re-exported: tests open it here)
 from ui.grid_view import GridView
-from ui.item_model import F
 from ui.state import AppState, show_refusal
 from ui.widgets import confirm_destructive, fit_within_screen
 
@@ -58,6 +57,7 @@ class InventoryGridWindow(QMainWindow):
         column.addWidget(self.problem_line)
         self.setCentralWidget(central)
         self.last_summary = None
+        self._previewed: GridResult | None = None  # the last preview, whose checked work applying reuses
 
         self.store = QComboBox()
         self.store.setMinimumWidth(230)
@@ -220,9 +220,10 @@ class InventoryGridWindow(QMainWindow):
             )
             return None
         try:
-            return self.state.inventory.apply_grid(
+            self._previewed = self.state.inventory.apply_grid(
                 self.model.pending_changes(), store=self.selected_store(), dry_run=True
             )
+            return self._previewed
         except GridRefused as refused:
             if refused.stale_items:
                 return self._resolve_conflicts(refused.stale_items)
@@ -253,10 +254,7 @@ class InventoryGridWindow(QMainWindow):
                     )
                 )
         if keep_mine(self, f"{len(stale)} of the items you edited", rows):
-            for item_id in stale:
-                if item_id in fresh:
-                    model.row_cache[item_id] = fresh[item_id]
-                    model.loaded_version[item_id] = fresh[item_id][F["version"]]
+            model.keep_mine({item_id: fresh[item_id] for item_id in stale if item_id in fresh})
             return self.preview()
         dropped = {(item_id, key): None for item_id in stale for key in model._keys_of.get(item_id, ())}
         model.push_pending("keep theirs", dropped)
@@ -264,12 +262,16 @@ class InventoryGridWindow(QMainWindow):
         return None
 
     def apply(self) -> GridResult:
+        """Apply the pending edits; the last preview's checked work is reused if nothing changed since."""
         changes = self.model.pending_changes()
+        previewed, self._previewed = self._previewed, None
         summary = self.state.inventory.apply_grid(
-            changes, store=self.selected_store(), note=f"grid edit of {len(changes)} items"
+            changes, store=self.selected_store(), note=f"grid edit of {len(changes)} items", previewed=previewed
         )
         self.model.forget_pending()
-        self.state.notify([change.item_id for change in changes])
+        ids = [change.item_id for change in changes]
+        self.model.applied(ids)
+        self.state.notify(ids)
         self.last_summary = summary
         self.statusBar().showMessage(
             f"Applied batch {summary.batch}: {summary.updated} items changed, "

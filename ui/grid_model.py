@@ -3,104 +3,55 @@
 Pending edits are kept by (item id, field) as the text the user typed or pasted, so they survive sorting,
 filtering and scrolling through a million rows. Each is checked with the import's own cell rules; an
 invalid one is marked with its reason and blocks applying. Applying hands them to ``Inventory.apply_grid``
-(the import's code path): one batch, one transaction, the rules run only for a selected store.
+(``desktop_app/grid_batch.py``): one batch, one transaction, the rules run only for a selected store.
+Columns, colours and the undoable step live in ``ui.grid_cells``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
 from desktop_app.models import limits_problem, options_label
 from desktop_app.queries import UnitQuery
 from desktop_app.service import GridChange, check_cell  # the grid checks cells with the import's rules
 from ui import look
-from ui.item_model import COLUMNS, F, ItemTableModel, row_label
+from ui.grid_cells import (  # noqa: F401  (the names other modules import from here stay importable)
+    _ALIGNMENT,
+    _BACKGROUND,
+    _DECORATION,
+    _DISPLAY,
+    _EDIT,
+    _EDITABLE_FLAGS,
+    _FONT,
+    _FOREGROUND,
+    _INVALID,
+    _LEFT,
+    _PARENT,
+    _PENDING,
+    _READ_ONLY_FLAGS,
+    _RIGHT,
+    _TOOLTIP,
+    _UNSERVED,
+    _VERTICAL,
+    BOOLS,
+    CLEARED,
+    EDITABLE,
+    GRID_COLUMNS,
+    HEADERS,
+    PENDING_BG,
+    PENDING_MARK,
+    VARIANT_EDITABLE,
+    Cell,
+    InvalidRole,
+    PendingEdit,
+    PendingRole,
+    PendingValue,
+)
+from ui.item_model import COLUMNS, MAX_PAGES, PAGE_SIZE, F, ItemTableModel, row_label
 from ui.state import AppState
-
-GRID_COLUMNS = [
-    "item_number",
-    "name",
-    "status",
-    "on_hand",
-    "on_order",
-    "min_qty",
-    "max_qty",
-    "multiple_qty",
-    "discontinued",
-    "non_inventory",
-    "eta_date",
-    "low_stock_qty",
-    "low_stock_warning",
-    "reorder_to",
-    "barcode",
-    "supplier",
-]
-EDITABLE = {
-    "status",
-    "on_hand",
-    "on_order",
-    "min_qty",
-    "max_qty",
-    "multiple_qty",
-    "discontinued",
-    "non_inventory",
-    "eta_date",
-    "low_stock_qty",
-    "low_stock_warning",
-    "reorder_to",
-    "barcode",
-    "supplier",
-}
-VARIANT_EDITABLE = {"status", "on_hand", "on_order", "low_stock_qty", "reorder_to", "barcode"}
-BOOLS = {"discontinued", "non_inventory", "low_stock_warning"}
-# Clearing (Delete) means something for these: no date, no minimum, no maximum, no threshold.
-CLEARED = {"eta_date": "", "min_qty": "0", "max_qty": "0", "low_stock_qty": "0", "reorder_to": "0"}
-HEADERS = {"low_stock_warning": "Warn low"}
-PendingRole = Qt.ItemDataRole.UserRole + 10
-InvalidRole = Qt.ItemDataRole.UserRole + 11
-# Pending cells are amber, far from the (blue) selection; invalid ones red; read-only ones grey.
-PENDING_BG = QColor("#ffe7a3")
-PENDING_MARK = QColor("#d98e04")
-
-Cell = tuple[int, str]  # (item id, field)
-
-
-@dataclass(frozen=True)
-class PendingValue:
-    """A typed value and, if it cannot be applied as typed, why (checked once, when it was typed)."""
-
-    text: str
-    reason: str | None = None
-
-
-class PendingEdit(QUndoCommand):
-    """Some cells' pending values (None = not pending) before and after one user action.
-
-    The values carry their own validation, and the edit keeps the rows as they were loaded (with their
-    versions), so undoing and redoing brings back exactly the same cells: an invalid one stays invalid and is
-    still named by its item number.
-    """
-
-    def __init__(
-        self,
-        model: InventoryGridModel,
-        text: str,
-        after: dict[Cell, PendingValue | None],
-        before: dict[Cell, PendingValue | None],
-        rows: dict[int, tuple[tuple, int | None]],
-    ) -> None:
-        super().__init__(text)
-        self.model, self.after, self.before, self.rows = model, after, before, rows
-
-    def redo(self) -> None:
-        self.model._set_pending(self.after, self.rows)
-
-    def undo(self) -> None:
-        self.model._set_pending(self.before, self.rows)
 
 
 class InventoryGridModel(ItemTableModel):
@@ -118,6 +69,22 @@ class InventoryGridModel(ItemTableModel):
         self.loaded_version: dict[int, int] = {}
         self.row_cache: dict[int, tuple] = {}  # rows with pending edits, as loaded
         self._key_index = {c.key: i for i, c in enumerate(self.columns)}
+        self._keys = [c.key for c in self.columns]
+        self._applied: frozenset[int] | None = None  # the units of the batch this grid just applied
+        self._changes: list[GridChange] | None = None  # ``pending_changes``, until the pending edits change
+
+    def applied(self, ids) -> None:
+        """The grid is about to announce its own batch of these units (see ``_on_items_changed``)."""
+        self._applied = frozenset(ids)
+
+    def _on_items_changed(self, ids) -> None:
+        applied, self._applied = self._applied, None
+        if ids is not None and applied is not None and set(ids) == applied:
+            # The grid's own batch changed these units' values, never which units exist: the rows are counted
+            # again only where a filter on status or stock may take them in or out.
+            self.refresh(count=self.query.status_id is not None or bool(self.query.stock))
+            return
+        super()._on_items_changed(ids)
 
     # -- cells ---------------------------------------------------------------------------------------------
     def key(self, column: int) -> str:
@@ -126,7 +93,7 @@ class InventoryGridModel(ItemTableModel):
     def is_editable(self, row: tuple, key: str) -> bool:
         if key not in EDITABLE:
             return False
-        return key in VARIANT_EDITABLE if row[F["parent_id"]] is not None else True
+        return key in VARIANT_EDITABLE if row[_PARENT] is not None else True
 
     def current_text(self, row: tuple, key: str) -> str:
         """The stored value of a cell as the grid writes it (and as it copies it)."""
@@ -164,52 +131,66 @@ class InventoryGridModel(ItemTableModel):
         return pending if pending is not None else self.current_text(row, key)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        row = self.row_tuple(index.row()) if index.isValid() else None
-        if row is not None and self.is_editable(row, self.key(index.column())):
-            base |= Qt.ItemFlag.ItemIsEditable
-        return base
+        # Qt's header asks this of every selected cell (thousands after a paste): a cached page is read as is.
+        number = index.row()
+        rows = self._pages.get(number // PAGE_SIZE) if number >= 0 else None
+        offset = number % PAGE_SIZE
+        row = rows[offset] if rows is not None and offset < len(rows) else self.row_tuple(number)
+        if row is not None and self.is_editable(row, self._keys[index.column()]):
+            return _EDITABLE_FLAGS
+        return _READ_ONLY_FLAGS
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole:
-            if orientation == Qt.Orientation.Vertical:
+        if role == _DISPLAY:
+            if orientation == _VERTICAL:
                 return str(section + 1)  # row numbers, as in a spreadsheet
             return HEADERS.get(self.columns[section].key, self.columns[section].title)
+        if orientation == _VERTICAL:
+            return None
         return super().headerData(section, orientation, role)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # A view asks for about ten roles per cell at every paint: plain int comparisons, most frequent first.
+        if role in _UNSERVED:
             return None
-        row = self.row_tuple(index.row())
+        row = self.row_tuple(index.row())  # None for an invalid index (row -1)
         if row is None:
             return None
-        key = self.key(index.column())
+        column = index.column()
+        key = self._keys[column]
+        if role in (_DISPLAY, _EDIT):
+            pending = self.pending.get((row[0], key))
+            return pending if pending is not None else self.current_text(row, key)
+        if role == _ALIGNMENT:
+            return _RIGHT if self.columns[column].numeric else _LEFT
         cell = (row[0], key)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return self.cell_text(row, key)
-        if role == PendingRole:
-            return cell in self.pending
-        if role == InvalidRole:
-            return self.invalid.get(cell)
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             if cell in self.invalid:
                 return look.INVALID_BG
             if cell in self.pending:
                 return PENDING_BG
-            if not self.is_editable(row, key) and key in EDITABLE:
+            if key in EDITABLE and not self.is_editable(row, key):
                 return look.READ_ONLY_BG
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _PENDING:
+            return cell in self.pending
+        if role == _FONT:
+            if cell in self.pending:
+                return self._bold
+            return super().data(index, role) if key == "on_hand" else None
+        if role == _FOREGROUND:
+            return None if cell in self.pending else super().data(index, role)
+        if role == _DECORATION:
+            return super().data(index, role) if key == "status" else None
+        if role == _INVALID:
+            return self.invalid.get(cell)
+        if role == _TOOLTIP:
             if cell in self.invalid:
                 return f"{self.invalid[cell]} — this cell blocks applying"
             if cell in self.pending:
                 return f"Pending: was {self.current_text(row, key) or '(empty)'}"
             if key in EDITABLE and not self.is_editable(row, key):
                 return "A variant follows its product here: edit the product's row"
-        if role == Qt.ItemDataRole.FontRole and cell in self.pending:
-            return self._bold
-        if role == Qt.ItemDataRole.ForegroundRole and cell in self.pending:
-            return None
         return super().data(index, role)
 
     def setData(
@@ -220,22 +201,71 @@ class InventoryGridModel(ItemTableModel):
         return self.edit_cells([(index.row(), index.column(), str(value))], "edit") > 0
 
     # -- pending edits -----------------------------------------------------------------------------------------
-    def edit_cells(self, cells: list[tuple[int, int, str]], text: str) -> int:
-        """Make ``(row, column, text)`` edits pending as one undoable step; returns how many cells took them."""
+    def rows_between(self, first: int, last: int) -> dict[int, tuple]:
+        """Rows ``first``..``last`` by row number. Pages not cached yet are read in one query (a paste of
+        thousands of rows reads them once, not a page at a time) and kept, since the view then asks for every
+        selected cell's flags (Qt's header does, to show which columns are selected)."""
+        first, last = max(first, 0), min(last, self._count - 1)
+        if last < first:
+            return {}
+        pages = range(first // PAGE_SIZE, last // PAGE_SIZE + 1)
+        missing = [page for page in pages if page not in self._pages]
+        if len(missing) > 2:
+            start, end = missing[0] * PAGE_SIZE, min((missing[-1] + 1) * PAGE_SIZE, self._count)
+            rows = self.state.inventory.view_page(self.query, start, end - start, self._count)
+            for page in missing:
+                offset = page * PAGE_SIZE - start
+                self._pages[page] = rows[offset : offset + PAGE_SIZE]
+            for page in pages:  # the pasted range stays; older pages go first
+                self._pages.move_to_end(page)
+            while len(self._pages) > max(MAX_PAGES, len(pages)):
+                self._pages.popitem(last=False)
+        return {n: row for n in range(first, last + 1) if (row := self.row_tuple(n)) is not None}
+
+    def editable_cells(
+        self, cells: list[tuple[int, int, str]], rows: dict[int, tuple] | None = None
+    ) -> list[tuple[int, int, str]]:
+        """The ``(row, column, text)`` cells that can be typed into (what ``flags`` says, for many at once)."""
+        if not cells:
+            return []
+        if rows is None:
+            rows = self.rows_between(min(c[0] for c in cells), max(c[0] for c in cells))
+        keys = self._keys
+        width = len(keys)
+        return [
+            cell
+            for cell in cells
+            if 0 <= cell[1] < width
+            and (row := rows.get(cell[0])) is not None
+            and self.is_editable(row, keys[cell[1]])
+        ]
+
+    def edit_cells(
+        self, cells: list[tuple[int, int, str]], text: str, rows: dict[int, tuple] | None = None
+    ) -> int:
+        """Make ``(row, column, text)`` edits pending as one undoable step; returns how many cells took them.
+
+        ``rows``: the rows by row number, if the caller read them already (``rows_between``)."""
+        if rows is None and cells:
+            rows = self.rows_between(min(c[0] for c in cells), max(c[0] for c in cells))
         after: dict[Cell, str | None] = {}
-        rows: dict[int, tuple[tuple, int | None]] = {}
+        loaded_rows: dict[int, tuple[tuple, int | None]] = {}
+        keys = self._keys
+        version = F["version"]
         for row_number, column, value in cells:
-            row = self.row_tuple(row_number)
-            if row is None or not 0 <= column < len(self.columns):
+            row = rows.get(row_number)
+            if row is None or not 0 <= column < len(keys):
                 continue
-            key = self.key(column)
+            key = keys[column]
             if not self.is_editable(row, key):
                 continue
             value = value.strip()
-            loaded = self.row_cache.get(row[0], row)
-            rows[row[0]] = (loaded, self.loaded_version.get(row[0], loaded[F["version"]]))
-            after[(row[0], key)] = None if value == self.current_text(loaded, key) else value
-        return self.push_pending(text, after, rows)
+            item_id = row[0]
+            loaded = self.row_cache.get(item_id, row)
+            if item_id not in loaded_rows:
+                loaded_rows[item_id] = (loaded, self.loaded_version.get(item_id, loaded[version]))
+            after[(item_id, key)] = None if value == self.current_text(loaded, key) else value
+        return self.push_pending(text, after, loaded_rows)
 
     def push_pending(
         self,
@@ -266,18 +296,21 @@ class InventoryGridModel(ItemTableModel):
         self, values: dict[Cell, PendingValue | None], rows: dict[int, tuple[tuple, int | None]]
     ) -> None:
         touched = set()
+        self._changes = None
+        pending, reasons, invalid = self.pending, self.cell_reasons, self.invalid
         for cell, value in values.items():
             keys = self._keys_of.setdefault(cell[0], set())
             if value is None:
-                self.pending.pop(cell, None)
-                self.cell_reasons.pop(cell, None)
+                pending.pop(cell, None)
+                reasons.pop(cell, None)
+                invalid.pop(cell, None)
                 keys.discard(cell[1])
             else:
-                self.pending[cell] = value.text
+                pending[cell] = value.text
                 if value.reason:
-                    self.cell_reasons[cell] = value.reason
-                else:
-                    self.cell_reasons.pop(cell, None)
+                    reasons[cell] = value.reason
+                elif reasons:
+                    reasons.pop(cell, None)
                 keys.add(cell[1])
             touched.add(cell[0])
         for item_id in touched:
@@ -294,17 +327,22 @@ class InventoryGridModel(ItemTableModel):
         self.pending_changed.emit()
 
     def _validate_row(self, item_id: int) -> None:
-        for key in EDITABLE:
-            self.invalid.pop((item_id, key), None)
+        """Mark the item's pending cells that cannot be applied (a cell's own problem, or min above max).
+
+        Only pending cells are ever invalid (``_set_pending`` drops a cell's mark with the cell)."""
+        keys = self._keys_of.get(item_id, ())
         values = {}
-        for key in self._keys_of.get(item_id, ()):
-            reason = self.cell_reasons.get((item_id, key))
+        for key in keys:
+            cell = (item_id, key)
+            reason = self.cell_reasons.get(cell) if self.cell_reasons else None
             if reason:
-                self.invalid[(item_id, key)] = reason
+                self.invalid[cell] = reason
             else:
-                values[key] = self.pending[(item_id, key)]
+                if self.invalid:
+                    self.invalid.pop(cell, None)
+                values[key] = self.pending[cell]
         row = self.row_cache.get(item_id)
-        if row is None:
+        if row is None or not ("min_qty" in keys or "max_qty" in keys):
             return
         limits = {}
         for key in ("min_qty", "max_qty"):
@@ -328,6 +366,7 @@ class InventoryGridModel(ItemTableModel):
     def forget_pending(self) -> None:
         """After applying: nothing is pending, and there is nothing to undo in the grid."""
         self.pending.clear()
+        self._changes = None
         self._keys_of.clear()
         self.invalid.clear()
         self.cell_reasons.clear()
@@ -337,14 +376,26 @@ class InventoryGridModel(ItemTableModel):
         self.pending_changed.emit()
 
     def pending_changes(self) -> list[GridChange]:
-        """The pending edits, one change per unit, with the version each unit was loaded at."""
-        by_item: dict[int, dict[str, str]] = {}
-        for (item_id, key), text in self.pending.items():
-            by_item.setdefault(item_id, {})[key] = text
-        return [
-            GridChange(item_id, values, self.loaded_version.get(item_id))
-            for item_id, values in sorted(by_item.items())
-        ]
+        """The pending edits, one change per unit, with the version each unit was loaded at.
+
+        The same list until the pending edits change: applying after a preview hands the service the very
+        changes it checked."""
+        if self._changes is None:
+            by_item: dict[int, dict[str, str]] = {}
+            for (item_id, key), text in self.pending.items():
+                by_item.setdefault(item_id, {})[key] = text
+            self._changes = [
+                GridChange(item_id, values, self.loaded_version.get(item_id))
+                for item_id, values in sorted(by_item.items())
+            ]
+        return list(self._changes)
+
+    def keep_mine(self, fresh: dict[int, tuple]) -> None:
+        """The person keeps their edits of rows changed elsewhere: they now stand against the fresh rows."""
+        for item_id, row in fresh.items():
+            self.row_cache[item_id] = row
+            self.loaded_version[item_id] = row[F["version"]]
+        self._changes = None
 
     def label_of(self, item_id: int) -> str:
         row = self.row_cache.get(item_id)

@@ -132,8 +132,9 @@ class GridView(QTableView):
         )
         self.setTabKeyNavigation(True)
         self.setWordWrap(False)
-        self.setSortingEnabled(True)
+        # The indicator first: enabling sorting then sorts by it, which is the model's own order (no reset).
         self.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
         self.verticalHeader().setDefaultSectionSize(24)
         self.verticalHeader().setSectionResizeMode(self.verticalHeader().ResizeMode.Fixed)
         self.verticalHeader().setMinimumWidth(56)
@@ -146,7 +147,7 @@ class GridView(QTableView):
         self.frozen = FrozenColumn(self)
         self.horizontalHeader().sectionResized.connect(self._column_resized)
         self._place_frozen()
-        self._kept: tuple[int, int] | None = None
+        self._kept: tuple[int, int, int] | None = None
         model.modelAboutToBeReset.connect(self._remember_current)
         model.modelReset.connect(self._restore_current)
 
@@ -154,17 +155,19 @@ class GridView(QTableView):
     def _remember_current(self) -> None:
         index = self.currentIndex()
         item_id = self.grid.item_id(index.row()) if index.isValid() else None
-        self._kept = (item_id, index.column()) if item_id is not None else None
+        self._kept = (item_id, index.column(), index.row()) if item_id is not None else None
 
     def _restore_current(self) -> None:
         kept, self._kept = self._kept, None
         if kept is None:
             return
-        item_id, column = kept
-        try:
-            row = self.grid.state.inventory.view_position(self.grid.query, item_id)
-        except InventoryError:
-            return
+        item_id, column, row = kept
+        if not (0 <= row < self.grid.rowCount() and self.grid.item_id(row) == item_id):
+            # It moved (a sort, or its values changed its place): ask where it is now.
+            try:
+                row = self.grid.state.inventory.view_position(self.grid.query, item_id)
+            except InventoryError:
+                return
         if 0 <= row < self.grid.rowCount() and self.grid.item_id(row) == item_id:
             self.setCurrentIndex(self.grid.index(row, column))
             self.scrollTo(self.grid.index(row, column))
@@ -303,21 +306,27 @@ class GridView(QTableView):
             edits = [(r, c, block[0][0]) for r, c in cells]  # one value fills the whole selection
         else:
             top, left = cells[0][0], min(c for _, c in cells)
+            rows, columns = self.grid.rowCount(), self.grid.columnCount()
             edits = [
                 (top + dr, left + dc, value)
                 for dr, row in enumerate(block)
+                if top + dr < rows
                 for dc, value in enumerate(row)
-                if top + dr < self.grid.rowCount() and left + dc < self.grid.columnCount()
+                if left + dc < columns
             ]
             if edits:
                 self._select_block(top, left, top + len(block) - 1, left + max(len(r) for r in block) - 1)
-        editable = [(r, c, v) for r, c, v in edits if self._editable(r, c)]
+        if not edits:
+            return 0
+        # The pasted rows are read once (one query, not a page at a time), then checked without the view.
+        rows = self.grid.rows_between(min(e[0] for e in edits), max(e[0] for e in edits))
+        editable = self.grid.editable_cells(edits, rows)
         if len(editable) < len(edits):
             self.notice.emit(
                 f"{len(edits) - len(editable)} pasted cells are read-only (item number, name, or a variant's "
                 "product fields) and were left as they are."
             )
-        return self.grid.edit_cells(editable, "paste")
+        return self.grid.edit_cells(editable, "paste", rows)
 
     def _editable(self, row: int, column: int) -> bool:
         return bool(self.grid.flags(self.grid.index(row, column)) & Qt.ItemFlag.ItemIsEditable)
@@ -361,8 +370,8 @@ class GridView(QTableView):
                 self.notice.emit(self.grid.read_only_reason(row, self.grid.key(c)))
             elif not edits:
                 self.notice.emit(
-                    "Delete clears only ETA, Min, Max and Low stock (to no date, 0 = none); type a value to "
-                    "change other cells."
+                    "Delete clears only ETA, Min, Max, Low stock, Reorder to, Barcode and Supplier (to none); "
+                    "type a value to change other cells."
                 )
         return done
 
