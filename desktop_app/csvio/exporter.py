@@ -142,12 +142,24 @@ _ORDERED = f"""SELECT i.id, i.parent_id, i.item_id, i.item_number, i.name, i.sta
 FROM items i LEFT JOIN items p ON p.id = i.parent_id {_FAMILY_ORDER}"""
 
 
-def _guarded(column: str) -> str:
-    """SQL for ``values.quote_text``: a cell a spreadsheet could take for a formula gets one apostrophe.
+def _guarded(column: str, sqlite: bool) -> str:
+    """SQL for ``values.quote_text``: a cell a spreadsheet could take for a formula gets one apostrophe."""
+    if not sqlite:
+        leads = ", ".join(f"chr({ord(c)})" for c in cv.FORMULA_LEADS)
+        return f"CASE WHEN SUBSTR({column}, 1, 1) IN ({leads}) THEN chr(39) || {column} ELSE {column} END"
+    # Compared byte by byte (BINARY), nearly every cell starts at or after 'A' (letters, any non-ASCII text)
+    # and is settled by that one comparison; the rest test each lead as a range [lead, next character). No
+    # function runs per row (SUBSTR ... IN took about a fifth of the export's time).
+    assert max(cv.FORMULA_LEADS) < "A"
+    ranges = " OR ".join(
+        f"{column} >= {_binary(c)} AND {column} < {_binary(chr(ord(c) + 1))}" for c in cv.FORMULA_LEADS
+    )
+    return f"CASE WHEN {column} >= {_binary('A')} THEN {column} WHEN {ranges} THEN '''' || {column} ELSE {column} END"
 
-    ({CHR} is the dialect's character function: ``char`` in SQLite, ``chr`` in PostgreSQL.)"""
-    leads = ", ".join(f"{{CHR}}({ord(c)})" for c in cv.FORMULA_LEADS)
-    return f"CASE WHEN SUBSTR({column}, 1, 1) IN ({leads}) THEN {{CHR}}(39) || {column} ELSE {column} END"
+
+def _binary(char: str) -> str:
+    """A one-character SQLite literal compared byte by byte whatever the column's collation."""
+    return ("''''" if char == "'" else f"'{char}'") + " COLLATE BINARY"
 
 
 def _yes(column: str) -> str:
@@ -155,13 +167,20 @@ def _yes(column: str) -> str:
 
 
 # A product with variants exports empty counts: they are its variants' sums, not values to import back.
-_STOREFRONT = f"""SELECT i.item_id, {_guarded("i.item_number")}, {_guarded("i.name")}, {_guarded("s.name")},
+def _storefront_sql(sqlite: bool) -> str:
+    def g(column: str) -> str:
+        return _guarded(column, sqlite)
+
+    return f"""SELECT i.item_id, {g("i.item_number")}, {g("i.name")}, {g("s.name")},
        CASE WHEN i.use_variant_inventory THEN NULL ELSE i.on_hand END,
        CASE WHEN i.use_variant_inventory THEN NULL ELSE i.on_order END,
        i.min_qty, i.max_qty, i.multiple_qty, {_yes("i.discontinued")}, {_yes("i.non_inventory")}, i.eta_date,
-       i.low_stock_qty, {_yes("i.low_stock_warning")}, {_guarded("p.item_number")}, {_guarded("i.options")},
-       {_guarded("i.barcode")}, {_guarded("i.supplier")}, i.reorder_to
+       i.low_stock_qty, {_yes("i.low_stock_warning")}, {g("p.item_number")}, {g("i.options")},
+       {g("i.barcode")}, {g("i.supplier")}, i.reorder_to
 FROM items i JOIN statuses s ON s.id = i.status_id LEFT JOIN items p ON p.id = i.parent_id {_FAMILY_ORDER}"""
+
+
+_STOREFRONT = {True: _storefront_sql(True), False: _storefront_sql(False)}  # by "is SQLite"
 
 
 def _cursor_batches(conn: Connection, sql: str) -> Iterator[list[tuple]]:
@@ -177,9 +196,7 @@ def _cursor_batches(conn: Connection, sql: str) -> Iterator[list[tuple]]:
 
 
 def _storefront_batches(conn: Connection) -> Iterator[list[tuple]]:
-    return _cursor_batches(
-        conn, _STOREFRONT.replace("{CHR}", "char" if conn.dialect.name == "sqlite" else "chr")
-    )
+    return _cursor_batches(conn, _STOREFRONT[conn.dialect.name == "sqlite"])
 
 
 def _ordered(conn: Connection) -> Iterator[tuple]:
