@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 
 from desktop_app.csvio import values as cv
 from desktop_app.csvio.exporter import export_file
@@ -29,3 +30,22 @@ def test_every_first_character_is_guarded_exactly_as_quote_text(inventory, tmp_p
                 wrong.append((number, column, stored, row[column]))
     assert wrong == []
     assert rows["'=K-LEAD"]["ItemName"] == "plain"
+
+
+def test_cells_that_need_csv_quotes_read_back_whole(inventory, tmp_path):
+    names = ['Mug, "large"', "two\nlines", "=1,2", 'say "hi"', "tab\there", "comma,", '"', "plain"]
+    for n, name in enumerate(names):
+        inventory.add_product(f"Q{n}", name=name, supplier=name.replace("\n", " ").replace("\t", " "), on_hand=n - 3)
+    out = tmp_path / "out.csv"
+    export_file(inventory.db, out)
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = {row["ItemNumber"]: row for row in csv.DictReader(f)}
+    for n in range(len(names)):
+        item, row = inventory.item(f"Q{n}"), rows[f"Q{n}"]
+        assert (row["ItemName"], row["Supplier"]) == (cv.quote_text(item.name), cv.quote_text(item.supplier))
+        assert row["NumberInStock"] == str(n - 3)
+    # Byte for byte what Python's csv module writes for the same cells.
+    buffer = io.StringIO(newline="")
+    with open(out, newline="", encoding="utf-8") as f:
+        csv.writer(buffer).writerows(csv.reader(f))
+    assert out.read_bytes() == buffer.getvalue().encode("utf-8")
