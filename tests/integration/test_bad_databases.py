@@ -19,6 +19,8 @@ import sys
 
 import pytest
 
+from tests.helpers import run_cli
+
 LEAKS = (
     "Traceback",
     "sqlalche.me",
@@ -72,7 +74,7 @@ def demo_db(tmp_path):
     folder = tmp_path / "shop"
     folder.mkdir()
     db = folder / "shop.db"
-    assert run(db, "init", "--demo").returncode == 0
+    assert run_cli("--db", db, "init", "--demo").returncode == 0  # setting up: in this process
     return db
 
 

@@ -1,7 +1,8 @@
 """Bad import files (issue 11): each is refused with ``line N, column C: reason`` and nothing is written.
 
-The cases run the command line in a subprocess, on SQLite and (in the PostgreSQL pass) on PostgreSQL, and
-compare a dump of every table before and after.
+The cases run the command line (in this process, as ``tests.helpers.run_cli`` does; the first case also in a
+new process, where a traceback would really reach the person), on SQLite and (in the PostgreSQL pass) on
+PostgreSQL, and compare a dump of every table before and after.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ import datetime as dt
 import io
 import json
 import os
-import subprocess
-import sys
 import warnings
 import zipfile
 from pathlib import Path
@@ -26,19 +25,12 @@ from desktop_app.csvio.importer import ImportRefused, apply_rows, import_file
 from desktop_app.csvio.reader import MAX_SHARED_STRINGS_BYTES, MAX_XLSX_ROWS
 from desktop_app.errors import InventoryError
 from desktop_app.service import Inventory
-from tests.helpers import write_csv
+from tests.helpers import CliResult, run_cli, run_cli_process, write_csv
 
 
-def run(db: str, *args) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    env.pop("INVENTORY_EDITOR_DB", None)
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app", "--db", db, *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+def run(db: str, *args, process: bool = False) -> CliResult:
+    """``inventory-editor --db DB ARGS``: in this process, or with ``process`` in a new one."""
+    return (run_cli_process if process else run_cli)("--db", db, *args)
 
 
 def dump(db_url: str) -> dict[str, list[tuple]]:
@@ -72,10 +64,10 @@ def db(db_url):
     return db_url
 
 
-def refused(db: str, path, *extra) -> tuple[str, dict]:
+def refused(db: str, path, *extra, process: bool = False) -> tuple[str, dict]:
     """Import ``path``; it must be refused cleanly: exit 1, no traceback, the database unchanged."""
     before = dump(db)
-    proc = run(db, "import", path, *extra, "--json")
+    proc = run(db, "import", path, *extra, "--json", process=process)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and "Unexpected error" not in proc.stderr, proc.stderr
     assert dump(db) == before
@@ -92,7 +84,7 @@ def test_case_1_unclosed_quote_is_refused_naming_the_line_where_it_began(db, tmp
         "1003,MUG-C,Red Mug,6\n",
         encoding="utf-8",
     )
-    stderr, payload = refused(db, path)
+    stderr, payload = refused(db, path, process=True)  # a real process: no traceback reaches the person
     assert "line 2, column ItemName: a quoted field that begins here never closes" in stderr
     assert {"line": 2, "column": "ItemName", "reason": "a quoted field that begins here never closes"} in (
         payload["rejected"]
