@@ -17,6 +17,7 @@ from desktop_app.csvio.rowwise import LineMarks, RowByRow
 from desktop_app.csvio.summary import ImportSummary, RowError, RowRefused
 from desktop_app.ledger import Ledger
 from desktop_app.settings import get_store_row
+from desktop_app.status_log import StatusChangeLog
 
 CHECK_IN_ROWS = 250  # the row-by-row path reports progress and looks for Cancel this often
 
@@ -41,6 +42,7 @@ class ImportJob:
         self.update_only = update_only
         store_id = get_store_row(conn, store).id if store else None
         self.ledger = Ledger(conn, cause=cause, who=who, store_id=store_id, note=note)
+        self.ledger.status_changes = StatusChangeLog()  # a third of a million changes: no object each
         self.status_ids = {s.name.lower(): s.id for s in self.ledger.statuses.values()}
         self.seen = LineMarks()
         self.bulk = BulkStage(self) if set_based else None
