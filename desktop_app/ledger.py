@@ -343,7 +343,9 @@ class Ledger:
         """
         extra = f", {extra_columns}" if extra_columns else ""
         self.conn.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({STAGE_COLUMNS}{extra})")
-        self.conn.exec_driver_sql(f"DELETE FROM {table}")
+        self.conn.exec_driver_sql(
+            f"DELETE FROM {table}" if self.conn.dialect.name == "sqlite" else f"TRUNCATE {table}"
+        )
 
     def apply_staged(self, table: str) -> int:
         """Change every unit staged in ``table``: the rules decide each status (one statement, the SQL form of

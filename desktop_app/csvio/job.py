@@ -12,8 +12,9 @@ from sqlalchemy import Connection
 
 from desktop_app.csvio.bulk import BulkStage, RawChunk, is_structurally_simple
 from desktop_app.csvio.cells import parse_cells
+from desktop_app.csvio.claims import Claims
 from desktop_app.csvio.formats import RowInput
-from desktop_app.csvio.rowwise import LineMarks, RowByRow
+from desktop_app.csvio.rowwise import RowByRow
 from desktop_app.csvio.summary import ImportSummary, RowError, RowRefused
 from desktop_app.ledger import Ledger
 from desktop_app.settings import get_store_row
@@ -44,7 +45,7 @@ class ImportJob:
         self.ledger = Ledger(conn, cause=cause, who=who, store_id=store_id, note=note)
         self.ledger.status_changes = StatusChangeLog()  # a third of a million changes: no object each
         self.status_ids = {s.name.lower(): s.id for s in self.ledger.statuses.values()}
-        self.seen = LineMarks()
+        self.seen = Claims(conn)  # which line claimed each item: duplicates are errors
         self.bulk = BulkStage(self) if set_based else None
         self.rows = RowByRow(self)
         self.check_in: Callable[[int, int], None] | None = None  # set by the run: progress and Cancel
