@@ -24,6 +24,7 @@ from desktop_app.ledger import STAGED_CHANGED
 
 STAGE = "import_stage"
 SIMPLE_FIELDS = frozenset({"item_id", "item_number", "on_hand", "on_order", "status"})
+_KEY_MAX = cv.ITEM_NUMBER_MAX
 _ALL_COLUMNS = ["line", "sid", "num", "hand", "ord", "req", "pk", "ver"]
 
 # The import's own columns, beside the ledger's (ledger.STAGE_COLUMNS): the row's keys and cells as given,
@@ -128,9 +129,11 @@ class BulkStage:
             if simple and i_num is not None and i_num < width and (text := cells[i_num].strip()):
                 num = text[1:] if text.startswith("'") else text
                 num = num or None
-                simple = num is None or cv.is_plain_key(num)
+                # (printable: no control character; the regular expression only for the rest)
+                simple = num is None or (len(num) <= _KEY_MAX and num.isprintable()) or cv.is_plain_key(num)
             if simple and i_hand is not None and i_hand < width and (text := cells[i_hand].strip()):
-                hand = cv.count_or_none(text)
+                # Up to nine ASCII digits is always a count (the common case, without a regular expression).
+                hand = int(text) if len(text) < 10 and text.isascii() and text.isdigit() else cv.count_or_none(text)
                 simple = hand is not None
             if simple and i_ord is not None and i_ord < width and (text := cells[i_ord].strip()):
                 ord_ = cv.count_or_none(text)
@@ -151,10 +154,20 @@ class BulkStage:
     def _insert(self, tuples: list[tuple], names: list[str]) -> list[RowInput]:
         if not tuples:
             return []
-        mark = "?" if self.qmark else "%s"
-        self.conn.exec_driver_sql(
-            f"INSERT INTO {STAGE} ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})", tuples
-        )
+        if self.conn.dialect.driver == "psycopg":
+            # COPY: one stream instead of a statement per row (a 20,000-row chunk took 3 s as INSERTs).
+            cursor = self.conn.connection.dbapi_connection.cursor()
+            try:
+                with cursor.copy(f"COPY {STAGE} ({', '.join(names)}) FROM STDIN") as copy:
+                    for values in tuples:
+                        copy.write_row(values)
+            finally:
+                cursor.close()
+        else:
+            mark = "?" if self.qmark else "%s"
+            self.conn.exec_driver_sql(
+                f"INSERT INTO {STAGE} ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})", tuples
+            )
         if self.conn.dialect.name != "sqlite":
             # A temporary table has no statistics until analysed: without them the server's planner joins the
             # stage to every item by a full scan of the catalog, per chunk.
