@@ -15,6 +15,7 @@ come in through ``create_units``. Pure helpers (the ``Unit``, statuses, field te
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -26,6 +27,7 @@ from desktop_app.errors import InventoryError
 from desktop_app.models import StatusChangeReport
 from desktop_app.schema import events, items
 from desktop_app.settings import DEFAULT_STATUS_NAMES, SEED_STATUS_IDS
+from desktop_app.status_log import StatusChangeLog
 from desktop_app.units import (
     DEFAULT_ROLES,
     FIELD_TYPES,
@@ -345,7 +347,9 @@ class Ledger:
         """
         extra = f", {extra_columns}" if extra_columns else ""
         self.conn.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({STAGE_COLUMNS}{extra})")
-        self.conn.exec_driver_sql(f"DELETE FROM {table}")
+        self.conn.exec_driver_sql(
+            f"DELETE FROM {table}" if self.conn.dialect.name == "sqlite" else f"TRUNCATE {table}"
+        )
 
     def apply_staged(self, table: str) -> int:
         """Change every unit staged in ``table``: the rules decide each status (one statement, the SQL form of
@@ -363,29 +367,51 @@ class Ledger:
             f"UPDATE {table} SET new_status = {rules.SQL_NEW_STATUS}, rule = {rules.SQL_RULE_IF_CHANGED}",
             **rules.sql_parameters(self.rules),
         )
-        changed = sql(f"SELECT COUNT(*) FROM {table} WHERE {STAGED_CHANGED}").scalar_one()
+        # Which columns change at all (one pass over the stage): a file without an on-order column writes no
+        # on-order, and a unit whose status stays gets no status write.
+        kinds = {"hand": "s.new_hand <> s.old_hand", "ord": "s.new_ord <> s.old_ord",
+                 "status": "s.new_status <> s.old_status"}
+        found = sql(
+            "SELECT COUNT(*), " + ", ".join(f"MAX(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in kinds.values())
+            + f" FROM {table} s WHERE {STAGED_CHANGED}"
+        ).one()
+        changed = found[0]
         if not changed:
             return 0
+        present = [kind for kind, flag in zip(kinds, found[1:], strict=True) if flag]
         event = self.ensure_event()
-        counts = (("on_hand", "new_hand", "old_hand"), ("on_order", "new_ord", "old_ord"))
-        # One statement per column: SQLite maintains an index whenever its column is assigned, changed or not.
-        for column, new, old in counts:
-            sql(f"""UPDATE items SET {column} = items.{column} + (s.{new} - s.{old}), version = items.version + 1
-                FROM {table} s WHERE items.id = s.item AND s.{new} <> s.{old}""")
-        sql(f"""UPDATE items SET status_id = s.new_status, version = items.version + 1
-            FROM {table} s WHERE items.id = s.item AND s.new_status <> s.old_status""")
-        for column, new, old in counts:
-            sql(f"""UPDATE items SET {column} = items.{column} + d.delta, version = items.version + 1
-                FROM (SELECT parent, SUM({new} - {old}) AS delta FROM {table}
-                      WHERE parent IS NOT NULL AND {new} <> {old} GROUP BY parent) d
-                WHERE items.id = d.parent AND d.delta <> 0""")
-        for quantity, new, old in counts:
+        assign = {
+            "hand": "on_hand = items.on_hand + (s.new_hand - s.old_hand)",
+            "ord": "on_order = items.on_order + (s.new_ord - s.old_ord)",
+            "status": "status_id = s.new_status",
+        }
+        # Each unit is written once, assigning only the columns that change for it: SQLite maintains an index
+        # whenever its column is assigned, changed or not, and PostgreSQL writes a new row version per UPDATE.
+        for size in range(len(present), 0, -1):
+            for chosen in itertools.combinations(present, size):
+                where = " AND ".join(
+                    kinds[k] if k in chosen else f"NOT ({kinds[k]})" for k in present
+                )
+                sql(f"""UPDATE items SET {", ".join(assign[k] for k in chosen)}, version = items.version + 1
+                    FROM {table} s WHERE items.id = s.item AND {where}""")
+        counts = [c for c in (("on_hand", "new_hand", "old_hand", "hand"), ("on_order", "new_ord", "old_ord", "ord"))
+                  if c[3] in present]
+        if counts:
+            sums = ", ".join(f"SUM({new} - {old}) AS d_{kind}" for _, new, old, kind in counts)
+            sql(f"""UPDATE items SET {", ".join(f"{col} = items.{col} + d.d_{kind}" for col, _, _, kind in counts)},
+                version = items.version + 1
+                FROM (SELECT parent, {sums} FROM {table} WHERE parent IS NOT NULL
+                      AND ({" OR ".join(f"{new} <> {old}" for _, new, old, _ in counts)}) GROUP BY parent) d
+                WHERE items.id = d.parent AND ({" OR ".join(f"d.d_{kind} <> 0" for *_, kind in counts)})""")
+        for quantity, new, old, _kind in counts:
             self.movement_count += sql(
                 f"""INSERT INTO movements (event_id, unit_id, quantity, delta, after)
                 SELECT :event, item, '{quantity}', {new} - {old}, {new} FROM {table} WHERE {new} <> {old}
                 ORDER BY line""",
                 event=event,
             ).rowcount
+        if "status" not in present:
+            return changed
         sql(
             f"""INSERT INTO status_changes (event_id, unit_id, from_status, to_status, rule)
             SELECT :event, s.item, f.name, t.name, s.rule FROM {table} s
@@ -393,12 +419,22 @@ class Ledger:
             WHERE s.rule IS NOT NULL ORDER BY s.line""",
             event=event,
         )
-        for item, number, old, new, rule in sql(
-            f"""SELECT s.item, i.item_number, f.name, t.name, s.rule FROM {table} s JOIN items i ON i.id = s.item
+        # Read with the driver's own cursor, in batches: a third of a million rows through result objects cost
+        # seconds; the log keeps them compactly (no report object per change).
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(
+                f"""SELECT s.item, i.item_number, f.name, t.name, s.rule FROM {table} s JOIN items i ON i.id = s.item
                 JOIN statuses f ON f.id = s.old_status JOIN statuses t ON t.id = s.new_status
                 WHERE s.rule IS NOT NULL ORDER BY s.line"""
-        ):
-            self.status_changes.append(StatusChangeReport(item, number, old, new, rule))
+            )
+            while batch := cursor.fetchmany(10_000):
+                if isinstance(self.status_changes, StatusChangeLog):
+                    self.status_changes.add_rows(batch)
+                else:
+                    self.status_changes.extend(StatusChangeReport(*row) for row in batch)
+        finally:
+            cursor.close()
         return changed
 
     # -- many order events, written together (the storefront import) ---------------------------------

@@ -9,6 +9,7 @@ and the bar is busy until the import reports how far it is.
 from __future__ import annotations
 
 import atexit
+from itertools import islice
 
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, Qt, QThread, QTimer
 from PySide6.QtWidgets import (
@@ -56,7 +57,10 @@ def wait_for_detached(timeout_ms: int = 120_000) -> None:
     _DETACHED.clear()
 
 
-def _fill(table: QTableWidget, rows: list[list], limit: int = 5000) -> None:
+LISTED = 5000  # rows a result table lists
+
+
+def _fill(table: QTableWidget, rows: list[list], limit: int = LISTED) -> None:
     table.setRowCount(min(len(rows), limit))
     for r, row in enumerate(rows[:limit]):
         for c, value in enumerate(row):
@@ -252,9 +256,10 @@ class RunPage(QWizardPage):
                 text = "<b>Cancel came too late: the import had already been written.</b> " + text
         self.summary_label.setText(text)
         _fill(self.errors, [[e.line, e.column, e.reason] for e in summary.rejected])
+        # Only the rows the table lists are made (a million-row file may change a third of a million statuses).
         _fill(
             self.statuses,
-            [[c.item_number, c.from_status, c.to_status, c.rule] for c in summary.status_changes],
+            [[c.item_number, c.from_status, c.to_status, c.rule] for c in islice(summary.status_changes, LISTED)],
         )
         self.tabs.setTabText(0, f"Errors ({summary.error_count:,})")
         self.tabs.setTabText(1, f"Status changes ({len(summary.status_changes)})")

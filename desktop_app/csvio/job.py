@@ -12,11 +12,13 @@ from sqlalchemy import Connection
 
 from desktop_app.csvio.bulk import BulkStage, RawChunk, is_structurally_simple
 from desktop_app.csvio.cells import parse_cells
+from desktop_app.csvio.claims import Claims
 from desktop_app.csvio.formats import RowInput
-from desktop_app.csvio.rowwise import LineMarks, RowByRow
+from desktop_app.csvio.rowwise import RowByRow
 from desktop_app.csvio.summary import ImportSummary, RowError, RowRefused
 from desktop_app.ledger import Ledger
 from desktop_app.settings import get_store_row
+from desktop_app.status_log import StatusChangeLog
 
 CHECK_IN_ROWS = 250  # the row-by-row path reports progress and looks for Cancel this often
 
@@ -41,8 +43,9 @@ class ImportJob:
         self.update_only = update_only
         store_id = get_store_row(conn, store).id if store else None
         self.ledger = Ledger(conn, cause=cause, who=who, store_id=store_id, note=note)
+        self.ledger.status_changes = StatusChangeLog()  # a third of a million changes: no object each
         self.status_ids = {s.name.lower(): s.id for s in self.ledger.statuses.values()}
-        self.seen = LineMarks()
+        self.seen = Claims(conn)  # which line claimed each item: duplicates are errors
         self.bulk = BulkStage(self) if set_based else None
         self.rows = RowByRow(self)
         self.check_in: Callable[[int, int], None] | None = None  # set by the run: progress and Cancel

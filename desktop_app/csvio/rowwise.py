@@ -88,6 +88,8 @@ class RowByRow:
                     self._remember(record)
             for key in keys:
                 cache.setdefault(key, None)
+        found = [r["id"] for cache in (self._by_pk, self._by_number, self._by_storefront_id) for r in cache.values() if r]
+        self.job.seen.load(found)  # which of them an earlier line claimed
 
     def _remember(self, record: dict) -> None:
         if record["item_number"]:
