@@ -25,8 +25,6 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import UnaryExpression
 
 from desktop_app.catalog import _item
 from desktop_app.models import Item
@@ -186,7 +184,7 @@ NULLABLE_SORTS = frozenset({"item_number", "eta_date"})
 # A filtered view with at most this many rows is sorted as a whole rather than read in the order of the sort
 # key's index: the index finds a window's rows only by walking past every row the filter drops, which for a few
 # thousand rows at the far end of a million (Out of Stock products, read from the last page) is a walk of the
-# whole index, while sorting them is milliseconds.
+# whole index, while finding them by the filter's index and sorting them takes milliseconds.
 SMALL_VIEW = 20_000
 
 
@@ -194,23 +192,16 @@ def _filtered(q: UnitQuery) -> bool:
     return bool((q.search and q.search.strip()) or q.status_id is not None or q.stock)
 
 
-def _unindexed(key):
-    """``+key`` (SQLite): the same value, in a form no index serves, so the planner takes the filter's index."""
-    return UnaryExpression(key, operator=operators.custom_op("+"), type_=key.type)
+def _ordering(key, ident, *, nullable: bool, descending: bool):
+    if descending:
+        return (key.desc().nulls_last() if nullable else key.desc(), ident.desc())
+    return (key.asc().nulls_first() if nullable else key.asc(), ident.asc())
 
 
-def order_by(q: UnitQuery, *, sort_rows: bool = False):
-    """ORDER BY for a view; empty values (an ETA not set) come first ascending, last descending, everywhere.
-
-    ``sort_rows`` (SQLite): sort the view's rows rather than follow the sort key's index (a small filtered view).
-    """
+def order_by(q: UnitQuery):
+    """ORDER BY for a view; empty values (an ETA not set) come first ascending, last descending, everywhere."""
     key = SORT_KEYS.get(q.sort, items.c.id)
-    if sort_rows:
-        key = _unindexed(key)
-    nullable = q.sort in NULLABLE_SORTS
-    if q.descending:
-        return (key.desc().nulls_last() if nullable else key.desc(), items.c.id.desc())
-    return (key.asc().nulls_first() if nullable else key.asc(), items.c.id.asc())
+    return _ordering(key, items.c.id, nullable=q.sort in NULLABLE_SORTS, descending=q.descending)
 
 
 def _before(q: UnitQuery, key_value, item_id: int):
@@ -300,6 +291,17 @@ ROW_FIELDS = (
 _ROW_COLUMNS = [items.c[name] for name in ROW_FIELDS]
 
 
+def _window(conn: Connection, q: UnitQuery, offset: int, limit: int, *, sort_rows: bool):
+    if not sort_rows:
+        return select(*_ROW_COLUMNS).where(where_clause(q, conn)).order_by(*order_by(q)).offset(offset).limit(limit)
+    # OFFSET 0 keeps the filtered rows a query of their own (neither SQLite nor PostgreSQL merges such a subquery
+    # into the outer one): they are found by the filter's index, then sorted.
+    key = SORT_KEYS.get(q.sort, items.c.id)
+    view = select(*_ROW_COLUMNS, key.label("sort_key")).where(where_clause(q, conn)).offset(0).subquery("picked")
+    ordering = _ordering(view.c.sort_key, view.c.id, nullable=q.sort in NULLABLE_SORTS, descending=q.descending)
+    return select(*(view.c[name] for name in ROW_FIELDS)).order_by(*ordering).offset(offset).limit(limit)
+
+
 def page_rows(
     conn: Connection, q: UnitQuery, offset: int, limit: int, total: int | None = None
 ) -> list[tuple]:
@@ -307,29 +309,14 @@ def page_rows(
 
     Given the view's ``total``, a window in the second half is read from the other end in reverse order,
     so no query ever skips more than half the rows (the last row costs what the first does); and a filtered
-    view of at most ``SMALL_VIEW`` rows is sorted as a whole on SQLite (see ``SMALL_VIEW``).
+    view of at most ``SMALL_VIEW`` rows is sorted as a whole (see ``SMALL_VIEW``).
     """
-    sort_rows = (
-        conn.dialect.name == "sqlite" and total is not None and total <= SMALL_VIEW and _filtered(q)
-    )
+    sort_rows = total is not None and total <= SMALL_VIEW and _filtered(q)
     if total is not None and offset > total // 2:
         end = min(total, offset + limit)
-        stmt = (
-            select(*_ROW_COLUMNS)
-            .where(where_clause(q, conn))
-            .order_by(*order_by(q.with_(descending=not q.descending), sort_rows=sort_rows))
-            .offset(total - end)
-            .limit(end - offset)
-        )
+        stmt = _window(conn, q.with_(descending=not q.descending), total - end, end - offset, sort_rows=sort_rows)
         return [tuple(r) for r in reversed(conn.execute(stmt).all())]
-    stmt = (
-        select(*_ROW_COLUMNS)
-        .where(where_clause(q, conn))
-        .order_by(*order_by(q, sort_rows=sort_rows))
-        .offset(offset)
-        .limit(limit)
-    )
-    return [tuple(r) for r in conn.execute(stmt)]
+    return [tuple(r) for r in conn.execute(_window(conn, q, offset, limit, sort_rows=sort_rows))]
 
 
 def rows_by_id(conn: Connection, ids: list[int]) -> dict[int, tuple]:
