@@ -29,6 +29,20 @@ NOT_TRACKED = "—"  # available / to sell of a non-inventory unit: its stock is
 PAGE_SIZE = 256
 MAX_PAGES = 48
 
+# Roles and alignments as plain ints, looked up once: ``data()`` runs for every cell and role a view paints, and
+# each ``Qt.ItemDataRole.X`` lookup or flag ``|`` costs microseconds there (a first paint asks thousands of times).
+DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+FONT = int(Qt.ItemDataRole.FontRole.value)
+ITEM_ID, ROW, SORT_VALUE, DISAGREES = (int(getattr(r, "value", r)) for r in (ItemIdRole, RowRole, SortValueRole,
+                                                                               DisagreesRole))
+RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
+
 
 @dataclass(frozen=True)
 class Column:
@@ -103,7 +117,11 @@ def row_label(row: tuple) -> str:
 class ItemTableModel(QAbstractTableModel):
     """A windowed table over a ``UnitQuery``."""
 
-    def __init__(self, state: AppState, query: UnitQuery, columns: list[str], parent=None) -> None:
+    def __init__(
+        self, state: AppState, query: UnitQuery, columns: list[str], parent=None, *, count: bool = True
+    ) -> None:
+        """``count=False``: the model shows no rows until its owner calls ``refresh()`` (which counts them), so a
+        window that refreshes its models as it opens counts a million units once, not twice."""
         super().__init__(parent)
         self.state = state
         self.query = query
@@ -112,7 +130,8 @@ class ItemTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[tuple]] = OrderedDict()
         self._bold = QFont()
         self._bold.setBold(True)
-        self.refresh()
+        if count:
+            self._count_rows()
         state.items_changed.connect(self._on_items_changed)
         state.statuses_changed.connect(self._repaint)
 
@@ -129,8 +148,11 @@ class ItemTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._pages.clear()
         if count:
-            self._count = self.state.inventory.view_count(self.query) if self._enabled() else 0
+            self._count_rows()
         self.endResetModel()
+
+    def _count_rows(self) -> None:
+        self._count = self.state.inventory.view_count(self.query) if self._enabled() else 0
 
     def _enabled(self) -> bool:
         return self.query.scope != "variants_of" or self.query.parent_id is not None
@@ -230,12 +252,12 @@ class ItemTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
         column = self.columns[section]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return column.title
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP:
             return column.tip or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ALIGNMENT and column.numeric:
+            return RIGHT
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -245,34 +267,34 @@ class ItemTableModel(QAbstractTableModel):
         if row is None:
             return None
         column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return self._display(column.key, row)
-        if role == ItemIdRole:
-            return row[0]
-        if role == RowRole:
-            return row
-        if role == SortValueRole:
-            return value_of(column.key, row)
-        if role == DisagreesRole:
-            return self.status_disagrees(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.numeric:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.DecorationRole and column.key == "status":
-            if self.status_disagrees(row):
-                return look.warning_icon()
-            return look.status_icon(self.state.statuses.get(row[F["status_id"]]))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(column.key, row)
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == ALIGNMENT:
+            return RIGHT if column.numeric else LEFT
+        if role == BACKGROUND:
             if column.key == "status" and self.status_disagrees(row):
                 return look.DISAGREES_BG
             return self._background(row)
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == FOREGROUND:
             return self._foreground(column.key, row)
-        if role == Qt.ItemDataRole.FontRole and column.key == "on_hand" and is_low_stock(row):
-            return self._bold
+        if role == FONT:
+            return self._bold if column.key == "on_hand" and is_low_stock(row) else None
+        if role == DECORATION:
+            if column.key != "status":
+                return None
+            if self.status_disagrees(row):
+                return look.warning_icon()
+            return look.status_icon(self.state.statuses.get(row[F["status_id"]]))
+        if role == ITEM_ID:
+            return row[0]
+        if role == ROW:
+            return row
+        if role == SORT_VALUE:
+            return value_of(column.key, row)
+        if role == DISAGREES:
+            return self.status_disagrees(row)
+        if role == TOOLTIP:
+            return self._tooltip(column.key, row)
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

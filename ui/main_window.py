@@ -40,8 +40,8 @@ class MainWindow(WindowActions, WindowDialogs, QMainWindow):
         self.setObjectName("MainWindow")
         self.setStyleSheet(look.STYLE_SHEET)
 
-        self.products = ItemTableModel(
-            state, UnitQuery(scope="products", sort="item_number"), PRODUCT_COLUMNS, self
+        self.products = ItemTableModel(  # counted once, by _database_changed below
+            state, UnitQuery(scope="products", sort="item_number"), PRODUCT_COLUMNS, self, count=False
         )
         self.product_table = ItemTable(self.products)
         self.product_table.setObjectName("products")

@@ -83,3 +83,20 @@ def test_main_table_keeps_its_count_when_sorted(window):
         table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
     assert counted.seen == 0
     assert model.rowCount() == shown
+
+
+def test_main_window_counts_its_products_once_when_it_opens(qtbot, catalog, settings):
+    from ui.main_window import MainWindow
+    from ui.state import AppState
+
+    state = AppState(catalog, watch=False)
+    with CountQueries(catalog.db.engine) as counted:
+        window = MainWindow(state, settings)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+    assert counted.seen == 1  # a million products: each count is a scan of an index
+    assert window.products.rowCount() == 40
+    assert window.count_label.text() == "40 products"
+    assert window.products.index(0, 0).data() == "P000"
+    state.close()
