@@ -186,3 +186,7 @@ def _open_editor(db: str | None, gui: Callable[[str | None], int] | None) -> int
             return EXIT_REFUSED
         gui = next(iter(found)).load()
     return gui(db)
+
+
+if __name__ == "__main__":  # python -m desktop_app.cli works as python -m desktop_app does
+    sys.exit(main())

@@ -198,10 +198,13 @@ class PurchaseOrderEditor(PoEventActions, QDialog):
             bits = [f"State: {state}", f"created {when_text(self.po.created_at, '%Y-%m-%d %H:%M')}"]
             if self.po.ordered_at:
                 bits.append(f"ordered {when_text(self.po.ordered_at, '%Y-%m-%d %H:%M')}")
-            bits.append(f"outstanding {self.po.outstanding:,}")
-            if self.po.total_cents is not None:
-                bits.append(f"total {money_text(self.po.total_cents)}")
-            self.info.setText(" · ".join(bits))
+            outstanding, total = (
+                self._on_screen_totals() if self.dirty else (self.po.outstanding, self.po.total_cents)
+            )
+            bits.append(f"outstanding {outstanding:,}")
+            if total is not None:
+                bits.append(f"total {money_text(total)}")
+            self.info.setText(" · ".join(bits) + (" (not saved yet)" if self.dirty else ""))
         else:
             self.info.setText("State: new (not saved yet)")
         editable = self.editable
@@ -233,6 +236,20 @@ class PurchaseOrderEditor(PoEventActions, QDialog):
             if editable
             else triggers.NoEditTriggers
         )
+
+    def _on_screen_totals(self) -> tuple[int, int | None]:
+        """Outstanding and total of the lines as they are on screen (a cell being typed counts as 0)."""
+        outstanding, costs = 0, []
+        for row in range(self.lines.rowCount()):
+            left, qty = self.lines.item(row, 5).text().strip(), self.lines.item(row, QTY).text().strip()
+            outstanding += int(left) if left.isdigit() else 0
+            try:
+                cents = cents_from_text(self.lines.item(row, COST).text())
+            except ValueError:
+                cents = None
+            if cents is not None:
+                costs.append(cents * (int(qty) if qty.isdigit() else 0))
+        return outstanding, (sum(costs) if costs else None)
 
     def _append(self, unit_id, label, name, qty, cost, received=0, outstanding=None) -> None:
         row = self.lines.rowCount()

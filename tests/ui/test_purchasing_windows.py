@@ -282,3 +282,19 @@ def test_a_line_is_added_by_searching_part_of_a_name(state, demo, qtbot):
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert [editor.lines.item(0, c).text() for c in (0, 2)] == ["PO-CAP", "3"]
     assert not editor.matches.isVisible() and demo.purchasing.list() == []
+
+
+def test_the_summary_line_counts_the_lines_on_screen_before_they_are_saved(state, demo, qtbot):
+    """A saved draft with 6 mugs at 2.50; adding 4 caps must show outstanding 10, not the saved 6."""
+    from ui.purchase_editor import PurchaseOrderEditor
+
+    po = demo.purchasing.create("Acme", [("PO-MUG", 6)], store="Shop")
+    editor = show(qtbot, PurchaseOrderEditor(state, po))
+    editor.lines.item(0, 3).setText("2.50")
+    assert "outstanding 6" in editor.info.text() and "total 15.00" in editor.info.text()
+    type_enter(qtbot, editor.code, "PO-CAP")
+    qtbot.keyClicks(editor.quantity.lineEdit(), "\b4")
+    qtbot.keyClick(editor.quantity.lineEdit(), Qt.Key.Key_Return)
+    assert [editor.lines.item(r, 5).text() for r in range(2)] == ["6", "4"]
+    assert "outstanding 10" in editor.info.text() and "total 15.00" in editor.info.text()
+    assert "not saved" in editor.info.text()
