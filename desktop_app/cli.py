@@ -65,7 +65,11 @@ def run_command(args: argparse.Namespace) -> object:
     handler = getattr(args, "handler", None)
     if handler is None:
         raise Refused(f"Unknown command {args.command}")
-    return handler(Inventory(getattr(args, "db", None)), args)
+    inventory = Inventory(getattr(args, "db", None))
+    try:
+        return handler(inventory, args)
+    finally:  # closed as the command ends: SQLite folds its write-ahead log back into the file
+        inventory.db.dispose()
 
 
 # -- output --------------------------------------------------------------------------------------

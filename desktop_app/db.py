@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 
 from desktop_app.errors import InventoryError
 from desktop_app.logs import mask_secrets
+from desktop_app.sqlite_read_only import read_only_creator, read_only_on_connect, sqlite_read_only
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +86,11 @@ class Database:
         # A SQLite file (or its folder) we may not write is opened read-only: reading works, writing is
         # refused with one sentence before any SQL runs, and nothing (no -wal, no -shm) is left beside it.
         self.read_only = bool(read_only) or (
-            read_only is None and self.is_sqlite and _sqlite_read_only(self.url)
+            read_only is None and self.is_sqlite and sqlite_read_only(self.url)
         )
         self.engine = self._build_engine()
         self._spare: dict[str, Connection] = {}  # SQLite: the connection kept between transactions
+        self._disposed = False
         self._who: str | None = None
         # Transactions retried after a lost race (a serialization failure, a deadlock, a busy database).
         self.retries = 0
@@ -98,9 +100,9 @@ class Database:
     # -- engine -----------------------------------------------------------------------------------
     def _build_engine(self) -> Engine:
         if self.is_sqlite and self.read_only:
-            creator = _read_only_creator(make_url(self.url).database)
+            creator = read_only_creator(make_url(self.url).database, BUSY_TIMEOUT_S)
             engine = create_engine(self.url, creator=creator, pool_size=2, max_overflow=4)
-            event.listen(engine, "connect", _sqlite_read_only_on_connect)
+            event.listen(engine, "connect", read_only_on_connect)
             event.listen(engine, "begin", _sqlite_on_begin)
             return engine
         if self.is_sqlite:
@@ -124,6 +126,7 @@ class Database:
         return self._who
 
     def dispose(self) -> None:
+        self._disposed = True  # a connection still in use is closed when it comes back
         spare = self._spare.pop("conn", None)
         if spare is not None:
             spare.close()
@@ -174,7 +177,7 @@ class Database:
         return self.engine.connect()
 
     def _checkin(self, conn: Connection) -> None:
-        keep = self.is_sqlite and not conn.invalidated and not conn.in_transaction()
+        keep = self.is_sqlite and not self._disposed and not conn.invalidated and not conn.in_transaction()
         if keep and self._spare.setdefault("conn", conn) is conn:
             return
         conn.close()
@@ -283,7 +286,12 @@ def _sqlite_on_connect(dbapi_conn, _record) -> None:
 def _sqlite_on_begin(conn: Connection) -> None:
     write = conn.get_execution_options().get("inventory_write", True)
     # On the driver connection: through SQLAlchemy this statement cost more than a short transaction's work.
-    conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    # Its error is raised as SQLAlchemy's, so a write that found the database locked is retried.
+    statement = "BEGIN IMMEDIATE" if write else "BEGIN"
+    try:
+        conn.connection.driver_connection.execute(statement)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
 
 
 def _sqlstate(exc: DBAPIError) -> str | None:
@@ -294,47 +302,6 @@ def _retryable(exc: DBAPIError) -> bool:
     if _sqlstate(exc) in _RETRYABLE_SQLSTATES:
         return True
     return "database is locked" in str(exc.orig)
-
-
-# -- read-only SQLite files ---------------------------------------------------------------------------
-def _sqlite_path(url: str) -> str | None:
-    database = make_url(url).database
-    return database if database and database != ":memory:" else None
-
-
-def _sqlite_read_only(url: str) -> bool:
-    """An existing file we may not write, or whose folder we may not write (SQLite needs both)."""
-    path = _sqlite_path(url)
-    if path is None or not os.path.exists(path):
-        return False
-    return not os.access(path, os.W_OK) or not os.access(os.path.dirname(path) or ".", os.W_OK)
-
-
-def _read_only_creator(path: str) -> Callable[[], sqlite3.Connection]:
-    """Connections that never write and never create a file beside the database.
-
-    With no ``-wal`` file beside it, the file is opened ``immutable`` (no locks, no ``-shm``): nobody can be
-    writing it, since nobody may. With a ``-wal`` left there (a copy taken while it was in use), the
-    committed changes in it must be read, so the file is opened ``mode=ro`` instead.
-    """
-    from urllib.parse import quote
-
-    mode = "mode=ro" if os.path.exists(path + "-wal") else "immutable=1"
-    uri = f"file:{quote(os.path.abspath(path))}?{mode}"
-
-    def create() -> sqlite3.Connection:
-        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-
-    return create
-
-
-def _sqlite_read_only_on_connect(dbapi_conn, _record) -> None:
-    dbapi_conn.isolation_level = None
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA query_only=ON")
-    cur.execute("PRAGMA temp_store=MEMORY")
-    cur.execute("PRAGMA cache_size=-32768")
-    cur.close()
 
 
 def read_only_message(name: str) -> str:

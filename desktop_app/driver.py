@@ -15,6 +15,7 @@ import datetime as dt
 import re
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
@@ -30,24 +31,37 @@ class Sql:
 
 
 class Driver:
-    """The driver connection under a SQLAlchemy ``Connection`` (same transaction)."""
+    """The driver connection under a SQLAlchemy ``Connection`` (same transaction).
 
-    __slots__ = ("raw", "sqlite")
+    A driver's error is raised as SQLAlchemy's (``DBAPIError`` and its kinds, the driver's own as ``.orig``),
+    as every other statement's is: the database layer retries a lost race and explains the rest by them.
+    """
+
+    __slots__ = ("raw", "sqlite", "error")
 
     def __init__(self, conn: Connection) -> None:
         self.raw = conn.connection.driver_connection
         self.sqlite = conn.dialect.name == "sqlite"
+        self.error = conn.dialect.dbapi.Error
 
     def run(self, sql: Sql, params: dict | None = None):
         """Execute one statement; returns the cursor (its rows, if any)."""
+        text = sql.sqlite if self.sqlite else sql.pg
         cur = self.raw.cursor()
-        cur.execute(sql.sqlite if self.sqlite else sql.pg, params or {})
+        try:
+            cur.execute(text, params or {})
+        except self.error as exc:
+            raise DBAPIError.instance(text, params, exc, self.error, hide_parameters=True) from exc
         return cur
 
     def run_many(self, sql: Sql, rows: list[dict]) -> None:
         if rows:
+            text = sql.sqlite if self.sqlite else sql.pg
             cur = self.raw.cursor()
-            cur.executemany(sql.sqlite if self.sqlite else sql.pg, rows)
+            try:
+                cur.executemany(text, rows)
+            except self.error as exc:
+                raise DBAPIError.instance(text, None, exc, self.error, hide_parameters=True) from exc
 
     def batch(self):
         """Writes whose results nobody reads, sent to a server together (one round trip; SQLite: nothing)."""

@@ -103,7 +103,8 @@ def update_order(drv: Driver, order_id: int, values: dict) -> None:
     drv.run(stmt, {"order_id": order_id, **{f"v_{name}": value for name, value in values.items()}})
 
 
-_statuses_seen: list = [None, None]  # the statuses' rows as last read, and what was made of them
+# The statuses' rows as last read, and what was made of them: one tuple, replaced whole (threads share it).
+_statuses_seen: tuple = (None, None)
 
 
 def load_statuses(drv: Driver, rows: list | None = None) -> dict[int, StatusInfo]:
@@ -113,10 +114,12 @@ def load_statuses(drv: Driver, rows: list | None = None) -> dict[int, StatusInfo
     ``rows``: the statuses a server's query brought along (``_PG_STATUSES``)."""
     if rows is None:
         rows = drv.run(STATUSES).fetchall()
-    if rows != _statuses_seen[0]:
+    global _statuses_seen
+    seen_rows, built = _statuses_seen
+    if rows != seen_rows:
         built = {r[0]: StatusInfo(r[0], r[1], bool(r[2]), bool(r[3])) for r in rows}
-        _statuses_seen[:] = [rows, built]
-    return dict(_statuses_seen[1])
+        _statuses_seen = (rows, built)
+    return dict(built)
 
 
 def store_row(values) -> StoreRow:

@@ -34,7 +34,7 @@ GRANTABLE = ("SELECT", "INSERT", "UPDATE", "DELETE")
 def _grant_to_existing_roles() -> None:
     bind = op.get_bind()
     held = bind.exec_driver_sql(
-        "SELECT r.rolname, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a "
+        "SELECT quote_ident(r.rolname), a.privilege_type FROM pg_class c, aclexplode(c.relacl) a "
         "JOIN pg_roles r ON r.oid = a.grantee "
         "WHERE c.oid = 'orders'::regclass AND a.grantee <> c.relowner ORDER BY 1, 2"
     ).all()
@@ -46,11 +46,11 @@ def _grant_to_existing_roles() -> None:
         bind.exec_driver_sql(f"SELECT pg_get_serial_sequence('{table}', 'id')").scalar() for table in NEW_TABLES
     ]
     for role, privileges in by_role.items():
-        op.execute(f'GRANT {", ".join(privileges)} ON {", ".join(NEW_TABLES)} TO "{role}"')
-        op.execute(f'GRANT USAGE, SELECT ON SEQUENCE {", ".join(s for s in sequences if s)} TO "{role}"')
+        op.execute(f'GRANT {", ".join(privileges)} ON {", ".join(NEW_TABLES)} TO {role}')  # quoted above
+        op.execute(f'GRANT USAGE, SELECT ON SEQUENCE {", ".join(s for s in sequences if s)} TO {role}')
     # Column-level UPDATE on items: whoever may rename an item may change every column but the id.
     editors = bind.exec_driver_sql(
-        "SELECT DISTINCT r.rolname FROM pg_attribute t, aclexplode(t.attacl) a "
+        "SELECT DISTINCT quote_ident(r.rolname) FROM pg_attribute t, aclexplode(t.attacl) a "
         "JOIN pg_roles r ON r.oid = a.grantee "
         "WHERE t.attrelid = 'items'::regclass AND t.attname = 'name' AND a.privilege_type = 'UPDATE' ORDER BY 1"
     ).scalars().all()
@@ -59,7 +59,7 @@ def _grant_to_existing_roles() -> None:
         "AND table_schema = current_schema() AND column_name <> 'id' ORDER BY ordinal_position"
     ).scalars().all()
     for role in editors:
-        op.execute(f'GRANT UPDATE ({", ".join(columns)}) ON items TO "{role}"')
+        op.execute(f'GRANT UPDATE ({", ".join(columns)}) ON items TO {role}')  # quoted by the query
 
 
 def upgrade() -> None:
