@@ -35,6 +35,7 @@ from desktop_app.units import (
     STAGE_COLUMNS,
     STAGED_CHANGED,
     UNIT_COLUMNS,
+    EventQueue,
     StatusInfo,
     Unit,
     field_text,
@@ -498,17 +499,17 @@ class Ledger:
         self.movement_count += len(self._movements)
         self._movements.clear()
         self._status_rows.clear()
-        self._queue = _EventQueue()
+        self._queue = EventQueue()
         self.event_id = None
         return len(ids)
 
-    def _event_queue(self) -> _EventQueue:
+    def _event_queue(self) -> EventQueue:
         queue = getattr(self, "_queue", None)
         if queue is None:
-            queue = self._queue = _EventQueue()
+            queue = self._queue = EventQueue()
         return queue
 
-    def _close_event(self, queue: _EventQueue) -> None:
+    def _close_event(self, queue: EventQueue) -> None:
         """End the current event: keep its row if it wrote history, and fold its unit changes into the sums."""
         if self.event_id is None or self.event_id >= 0:
             return
@@ -517,30 +518,8 @@ class Ledger:
                 {"cause": self.cause, "store_id": self.store_id, "order_id": self.order_id,
                  "reverts_id": self.reverts_id, "who": self.who, "at": self.at, "note": self.note}
             )
-        for uid, pending in self._updates.items():
-            sums = queue.sums.get(uid)
-            if sums is None:
-                sums = queue.sums[uid] = [0, 0, 0, pending[3], 0]
-            sums[0] += pending[0]
-            sums[1] += pending[1]
-            sums[2] += pending[2]
-            sums[3] = pending[3]
-            sums[4] += 1
+        queue.fold(self._updates, self._parent_deltas)
         self._updates.clear()
-        for pid, delta in self._parent_deltas.items():
-            sums = queue.parents.get(pid)
-            if sums is None:
-                sums = queue.parents[pid] = [0, 0, 0, 0]
-            sums[0] += delta[0]
-            sums[1] += delta[1]
-            sums[2] += delta[2]
-            sums[3] += 1
-            parent = queue.units.get(pid)
-            if parent is not None:
-                parent.on_hand += delta[0]
-                parent.on_order += delta[1]
-                parent.committed += delta[2]
-                parent.version += 1
         self._parent_deltas.clear()
         self.event_id = None
 
@@ -580,15 +559,3 @@ _INSERT_STATUS_CHANGES = Sql(
 _INSERT_FIELD_CHANGES = Sql(
     "INSERT INTO field_changes (event_id, item_pk, field, old_value, new_value) VALUES (:e, :i, :f, :o, :n)"
 )
-
-
-# ``next_event`` / ``write_events``: the events recorded and not yet written, and each unit's summed changes.
-class _EventQueue:
-    __slots__ = ("events", "sums", "parents", "units", "marks")
-
-    def __init__(self) -> None:
-        self.events: list[dict] = []  # event rows, in order; the n-th is stand-in -(n + 1)
-        self.sums: dict[int, list] = {}  # unit -> [d_hand, d_order, d_committed, last status, events]
-        self.parents: dict[int, list] = {}  # parent -> [d_hand, d_order, d_committed, events]
-        self.units: dict[int, Unit] = {}
-        self.marks: tuple[int, int] = (0, 0)

@@ -195,3 +195,42 @@ NEW_ITEM_DEFAULTS = {
     "reorder_to": 0,
     "use_variant_inventory": False,
 }
+
+
+# ``Ledger.next_event`` / ``write_events``: the events recorded and not yet written, and each unit's summed changes.
+class EventQueue:
+    __slots__ = ("events", "sums", "parents", "units", "marks")
+
+    def __init__(self) -> None:
+        self.events: list[dict] = []  # event rows, in order; the n-th is stand-in -(n + 1)
+        self.sums: dict[int, list] = {}  # unit -> [d_hand, d_order, d_committed, last status, events]
+        self.parents: dict[int, list] = {}  # parent -> [d_hand, d_order, d_committed, events]
+        self.units: dict[int, Unit] = {}
+        self.marks: tuple[int, int] = (0, 0)
+
+    def fold(self, updates: dict[int, list], parent_deltas: dict[int, list[int]]) -> None:
+        """Add one event's unit changes (the ledger's pending updates and parents' deltas) to the sums; a parent
+        the caller holds gets its variants' changes, as the next event would read them from the database."""
+        for uid, pending in updates.items():
+            sums = self.sums.get(uid)
+            if sums is None:
+                sums = self.sums[uid] = [0, 0, 0, pending[3], 0]
+            sums[0] += pending[0]
+            sums[1] += pending[1]
+            sums[2] += pending[2]
+            sums[3] = pending[3]
+            sums[4] += 1
+        for pid, delta in parent_deltas.items():
+            sums = self.parents.get(pid)
+            if sums is None:
+                sums = self.parents[pid] = [0, 0, 0, 0]
+            sums[0] += delta[0]
+            sums[1] += delta[1]
+            sums[2] += delta[2]
+            sums[3] += 1
+            parent = self.units.get(pid)
+            if parent is not None:
+                parent.on_hand += delta[0]
+                parent.on_order += delta[1]
+                parent.committed += delta[2]
+                parent.version += 1

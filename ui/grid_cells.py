@@ -32,22 +32,7 @@ GRID_COLUMNS = [
     "barcode",
     "supplier",
 ]
-EDITABLE = {
-    "status",
-    "on_hand",
-    "on_order",
-    "min_qty",
-    "max_qty",
-    "multiple_qty",
-    "discontinued",
-    "non_inventory",
-    "eta_date",
-    "low_stock_qty",
-    "low_stock_warning",
-    "reorder_to",
-    "barcode",
-    "supplier",
-}
+EDITABLE = set(GRID_COLUMNS) - {"item_number", "name"}  # the grid edits every column but the keys
 VARIANT_EDITABLE = {"status", "on_hand", "on_order", "low_stock_qty", "reorder_to", "barcode"}
 BOOLS = {"discontinued", "non_inventory", "low_stock_warning"}
 # Clearing (Delete) means something for these: no date, no minimum, no maximum, no threshold, no barcode,
