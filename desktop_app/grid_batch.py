@@ -80,6 +80,7 @@ class GridRejection:
     field: str | None
     reason: str
     stale: bool = False  # changed by someone else since the grid loaded it
+    item_number: str | None = field(default=None, compare=False)  # what a person knows the item by
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,10 @@ class GridRefused(InventoryError):
     def __init__(self, rejections: list[GridRejection]) -> None:
         super().__init__(
             "Some rows cannot be applied; nothing was changed.",
-            details=[f"item {r.item_id}{f', {r.field}' if r.field else ''}: {r.reason}" for r in rejections],
+            details=[
+                f"{r.item_number or f'item {r.item_id}'}{f', {r.field}' if r.field else ''}: {r.reason}"
+                for r in rejections
+            ],
         )
         self.rejections = rejections
 
@@ -264,6 +268,8 @@ def _check(
     updated = 0
     for change in changes:
         item_id = change.item_id
+        row = rows.get(item_id)
+        number = row[_NUMBER] if row is not None else None
         values: dict[str, object] = {}
         for name, typed in change.values.items():
             try:
@@ -277,19 +283,18 @@ def _check(
                     value = status_id
                 values[name] = value
             except CellError as exc:
-                rejections.append(GridRejection(item_id, name, str(exc)))
+                rejections.append(GridRejection(item_id, name, str(exc), item_number=number))
         if len(values) < len(change.values):
             continue
-        row = rows.get(item_id)
         if row is None:
             rejections.append(GridRejection(item_id, None, "this item no longer exists"))
             continue
         if change.version is not None and row[_VERSION] != change.version:
-            rejections.append(GridRejection(item_id, None, csvio.STALE, stale=True))
+            rejections.append(GridRejection(item_id, None, csvio.STALE, stale=True, item_number=number))
             continue
         problem = _row_problem(conn, row, values)
         if problem:
-            rejections.append(GridRejection(item_id, *problem))
+            rejections.append(GridRejection(item_id, *problem, item_number=number))
             continue
         edit, lines, report = _decide(row, values, statuses, store_rules_)
         edits.append(edit)

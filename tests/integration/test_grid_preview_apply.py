@@ -189,6 +189,6 @@ def test_an_edit_made_elsewhere_between_preview_and_apply_is_a_conflict(shop, st
     assert refused.value.message == "Some rows cannot be applied; nothing was changed."
     assert refused.value.stale_items == [mug.id]
     assert refused.value.details == [
-        f"item {mug.id}: changed by someone else since you loaded it; reload and choose which values to keep"
+        "MUG: changed by someone else since you loaded it; reload and choose which values to keep"
     ]
     assert (shop.item("MUG").on_hand, shop.item("CUP").on_hand) == (2, 1)  # only the other sale happened

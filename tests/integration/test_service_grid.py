@@ -45,3 +45,12 @@ def test_only_stale_edits_are_a_conflict_the_grid_resolves(shop):
         shop.apply_grid([GridChange(cup.id, {"on_hand": "2"}, cup.version)])
     assert refused.value.stale_items == [cup.id]
     assert shop.item("CUP").on_hand == 5
+
+
+def test_a_refusals_details_name_the_item_number_a_person_knows_not_its_row_id(shop):
+    mug = shop.add_product("MUG", on_hand=3)
+    shop.add_product("CUP", on_hand=1)
+    with pytest.raises(GridRefused) as refused:
+        shop.apply_grid([GridChange(mug.id, {"on_hand": "lots"}, mug.version)])
+    assert refused.value.details == ["MUG, on_hand: 'lots' is not a whole number"]
+    assert shop.item("MUG").on_hand == 3

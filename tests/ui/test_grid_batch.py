@@ -70,8 +70,7 @@ def test_an_order_placed_while_the_preview_is_read_is_caught_as_a_conflict(grid,
     assert shown["title"] == "Apply"
     assert shown["text"] == (
         "Some rows cannot be applied; nothing was changed.\n"
-        f"item {model.item_id(3)}: changed by someone else since you loaded it; reload and choose which values "
-        "to keep"
+        "P003: changed by someone else since you loaded it; reload and choose which values to keep"
     )
     assert (catalog.item("P003").on_hand, catalog.item("P004").on_hand) == (3, 5)  # nothing of the batch
     assert len(model.pending) == 2  # the edits stay, to be resolved
