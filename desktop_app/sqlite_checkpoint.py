@@ -40,6 +40,7 @@ class Checkpointer:
         self._thread: threading.Thread | None = None
         self._ending: threading.Thread | None = None  # a thread that went idle, maybe still closing
         self.checkpoints = 0  # how many ran (for tests and benchmarks)
+        self._failed = False
 
     def wrote(self) -> None:
         """A write transaction committed: checkpoint soon (starting the thread if it is not running)."""
@@ -47,7 +48,7 @@ class Checkpointer:
         thread = self._thread
         if thread is None or not thread.is_alive():
             with self._lock:
-                if self._stop.is_set():
+                if self._stop.is_set() or self._failed:
                     return
                 if self._thread is None or not self._thread.is_alive():
                     self._thread = threading.Thread(
@@ -68,8 +69,9 @@ class Checkpointer:
     def _run(self) -> None:
         try:
             con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as exc:
+        except Exception as exc:  # noqa: BLE001 - never a traceback from this thread; the writers checkpoint
             log.info("no background checkpoint for %s: %s", self.path, exc)
+            self._failed = True
             return
         try:
             con.execute("PRAGMA busy_timeout=1000")
@@ -86,7 +88,11 @@ class Checkpointer:
                 con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                 self.checkpoints += 1
                 self._stop.wait(_PAUSE_S)
-        except sqlite3.Error as exc:  # the file went away, the disk is full…: the writers checkpoint as before
+        except Exception as exc:  # noqa: BLE001 - the file went away, the disk is full…: the writers checkpoint
             log.info("background checkpoint of %s stopped: %s", self.path, exc)
+            self._failed = True  # not started again for this database (the writers' threshold still holds)
         finally:
-            con.close()
+            try:
+                con.close()
+            except sqlite3.Error as exc:
+                log.info("closing the checkpoint connection of %s: %s", self.path, exc)
