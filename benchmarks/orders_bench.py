@@ -3,6 +3,7 @@ plain sqlite3 (the baseline), each in its own process.
 
     python benchmarks/orders_bench.py service DATABASE ORDERS.json     # prints {"rate": …, "peak_mb": …}
     python benchmarks/orders_bench.py baseline DATABASE ORDERS.json
+    python benchmarks/orders_bench.py baseline-bg DATABASE ORDERS.json   # the baseline, checkpointed as the service is
 
 The mix (``make_orders``): one to three lines per order; a third of the lines take a unit from 1–3 on hand to 0
 (the store's Out of Stock rule fires), some order units whose status allows back orders beyond their stock
@@ -15,6 +16,12 @@ lines and units, and writing the order, its lines, the counts (on hand, committe
 product's sums for a variant), the events, movements and status changes. Each row update assigns only the
 columns that change, as the ledger does (assigning a column makes SQLite maintain each index on it, changed
 or not: nine on items' counts and status). Both end with the same database (checked row for row at 0.1 scale).
+
+Checkpoints: the service's WAL is checkpointed by a background thread (``desktop_app/sqlite_checkpoint.py``),
+its writers only checkpoint themselves at a far threshold, so an order event does not wait for the copy and the
+fsyncs. The baseline is a plain sqlite3 program: SQLite checkpoints inside the commit that passes 1,000 pages
+(the default). ``baseline-bg`` gives the baseline the same background checkpoint (the same thread, the same far
+threshold), to show what the service's own work costs beside it.
 
 Durability, the same for both (``db.py``'s connection pragmas): WAL with ``synchronous=NORMAL``. A commit
 is then atomic and survives the program crashing; a power cut may lose the last commits since the WAL was
@@ -37,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.memory import peak_mb  # noqa: E402
 from desktop_app.db import current_user  # noqa: E402
+from desktop_app.sqlite_checkpoint import FAR_AUTOCHECKPOINT, Checkpointer  # noqa: E402
 
 STORES = ("Main Street", "Online Shop", "Wholesale")  # remove when ordered, paid, shipped
 
@@ -104,12 +112,21 @@ UNIT_SQL = (
 class Plain:
     """The three order transactions written directly against sqlite3."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, background_checkpoint: bool = False) -> None:
         self.con = sqlite3.connect(path, isolation_level=None)
         for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "temp_store=MEMORY",
                        "cache_size=-32768"):
             self.con.execute(f"PRAGMA {pragma}")
+        self.checkpointer = None
+        if background_checkpoint:
+            self.checkpointer = Checkpointer(path)
+            self.con.execute(f"PRAGMA wal_autocheckpoint={FAR_AUTOCHECKPOINT}")
         self.who = current_user()  # as the service names who
+
+    def _commit(self, cur) -> None:
+        cur.execute("COMMIT")
+        if self.checkpointer is not None:
+            self.checkpointer.wrote()
 
     def _begin(self):
         cur = self.con.cursor()
@@ -216,7 +233,7 @@ class Plain:
                         "committed) VALUES (?, ?, ?, ?, 0, 0, ?)",
                         [(order_id, ln[1], ln[2], ln[3], ln[4]) for ln in lines])
         self._flush(cur)
-        cur.execute("COMMIT")
+        self._commit(cur)
         return order_id
 
     def _event(self, order_id: int):
@@ -240,7 +257,7 @@ class Plain:
                         [(ln[3], ln[4], ln[0]) for ln in lines if tuple(ln) != before[ln[0]]])
         self._flush(cur)
         cur.execute(order_sql, params)
-        cur.execute("COMMIT")
+        self._commit(cur)
 
     def pay(self, order_id: int) -> None:
         cur, _state, store, units, lines, before = self._event(order_id)
@@ -253,14 +270,16 @@ class Plain:
         self._finish(cur, lines, before, "UPDATE orders SET state = 'shipped' WHERE id = ?", (order_id,))
 
 
-def run_baseline(db_path: str, orders) -> float:
-    plain = Plain(db_path)
+def run_baseline(db_path: str, orders, background_checkpoint: bool = False) -> float:
+    plain = Plain(db_path, background_checkpoint)
     started = time.perf_counter()
     for store, lines in orders:
         order = plain.place(store, lines)
         plain.pay(order)
         plain.ship(order)
     elapsed = time.perf_counter() - started
+    if plain.checkpointer is not None:
+        plain.checkpointer.stop()
     plain.con.close()
     return len(orders) / elapsed
 
@@ -268,5 +287,8 @@ def run_baseline(db_path: str, orders) -> float:
 if __name__ == "__main__":
     mode, database, orders_file = sys.argv[1:4]
     work = [(store, [tuple(x) for x in lines]) for store, lines in json.loads(Path(orders_file).read_text())]
-    rate = (run_service if mode == "service" else run_baseline)(database, work)
+    if mode == "service":
+        rate = run_service(database, work)
+    else:
+        rate = run_baseline(database, work, background_checkpoint=mode == "baseline-bg")
     print(json.dumps({"rate": rate, "peak_mb": peak_mb()}))

@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 
 from desktop_app.errors import InventoryError
 from desktop_app.logs import mask_secrets
+from desktop_app.sqlite_checkpoint import FAR_AUTOCHECKPOINT, Checkpointer
 from desktop_app.sqlite_read_only import read_only_creator, read_only_on_connect, sqlite_read_only
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,9 @@ class Database:
             read_only is None and self.is_sqlite and sqlite_read_only(self.url)
         )
         self.engine = self._build_engine()
+        # SQLite: the WAL checkpointed in the background after writes (``sqlite_checkpoint.py``).
+        path = make_url(self.url).database if self.is_sqlite and not self.read_only else None
+        self._checkpointer = Checkpointer(path) if path and path != ":memory:" else None
         self._spare: dict[str, Connection] = {}  # SQLite: the connection kept between transactions
         self._disposed = False
         self._who: str | None = None
@@ -127,6 +131,8 @@ class Database:
 
     def dispose(self) -> None:
         self._disposed = True  # a connection still in use is closed when it comes back
+        if self._checkpointer is not None:  # first, so that the last connection to close removes the WAL
+            self._checkpointer.stop()
         spare = self._spare.pop("conn", None)
         if spare is not None:
             spare.close()
@@ -156,6 +162,8 @@ class Database:
                     conn.execution_options(inventory_write=write)
                 with conn.begin():
                     yield conn
+                if write and self._checkpointer is not None:
+                    self._checkpointer.wrote()
             finally:
                 self._checkin(conn)
         except (DBAPIError, sqlite3.Error, OSError) as exc:
@@ -277,6 +285,8 @@ def _sqlite_on_connect(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # The checkpoints run in the background (``sqlite_checkpoint.py``); a writer's own is the far safety net.
+    cur.execute(f"PRAGMA wal_autocheckpoint={FAR_AUTOCHECKPOINT}")
     # Temporary tables (the import's staging) in memory, and a 32 MB page cache per connection.
     cur.execute("PRAGMA temp_store=MEMORY")
     cur.execute("PRAGMA cache_size=-32768")
