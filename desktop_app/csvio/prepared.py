@@ -233,21 +233,28 @@ class PreparedImport:
     ) -> ImportSummary:
         """Import the file: the preview's work if nothing it read has changed, else the file afresh."""
         with self._lock:
-            self.notice = None
-            if self.prepared and self.conn is not None:
-                why = self._file_changed()
-                if why is None:
-                    try:
-                        applied = self._apply(progress, cancelled)
-                    except (DBAPIError, sqlite3.Error, OSError) as exc:
-                        raise explain(exc, self.db.display_name) or exc from exc
-                    if applied is not None:
-                        self._drop()
-                        return applied
-                    why = "the catalog changed since the preview (another change to items, statuses or settings)"
-                self.notice = f"{why[0].upper()}{why[1:]}, so the file was checked again and imported as it is now."
-            self._drop()
-            return self._import(dry_run=False, progress=progress, cancelled=cancelled)
+            try:
+                return self._apply_or_import(progress, cancelled)
+            finally:
+                if self._close_when_done:
+                    self._drop()
+
+    def _apply_or_import(self, progress, cancelled) -> ImportSummary:
+        self.notice = None
+        if self.prepared and self.conn is not None:
+            why = self._file_changed()
+            if why is None:
+                try:
+                    applied = self._apply(progress, cancelled)
+                except (DBAPIError, sqlite3.Error, OSError) as exc:
+                    raise explain(exc, self.db.display_name) or exc from exc
+                if applied is not None:
+                    self._drop()
+                    return applied
+                why = "the catalog changed since the preview (another change to items, statuses or settings)"
+            self.notice = f"{why[0].upper()}{why[1:]}, so the file was checked again and imported as it is now."
+        self._drop()
+        return self._import(dry_run=False, progress=progress, cancelled=cancelled)
 
     def _apply(self, progress, cancelled) -> ImportSummary | None:
         """Write the kept chunks in one transaction; None (nothing written) if what the preview read changed."""
