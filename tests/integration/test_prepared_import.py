@@ -8,7 +8,8 @@ once previewed and then applied (``Inventory.prepare_import``), once directly (`
 Between the preview and the apply another workstation may change something (a unit in the file, one outside
 it, the store's settings, a status); the direct import's copy gets the same change first. Afterwards both hold
 the same items, statuses and history (every event, movement and status change; ids compared by what they name,
-since a server's sequences are not rolled back), and the person was told the same outcome.
+since a server's sequences are not rolled back), and the person was told the same outcome; the preview itself
+tells what a dry run (``import --dry-run``) tells.
 """
 
 from __future__ import annotations
@@ -181,11 +182,13 @@ def test_preview_then_apply_writes_what_a_direct_import_writes(tmp_path_factory,
     rows_per_chunk, importer.CHUNK_ROWS = importer.CHUNK_ROWS, chunk
     with two_copies(folder) as (direct, prepared_inv), contextlib.ExitStack() as restore:
         restore.callback(setattr, importer, "CHUNK_ROWS", rows_per_chunk)
+        dry_run = outcome(lambda: direct.import_file(path, dry_run=True, **options))
         happen(direct, step)
         expected = outcome(lambda: direct.import_file(path, **options))
         prepared = prepared_inv.prepare_import(path, **options)
         try:
             previewed = outcome(prepared.preview)
+            assert previewed == dry_run  # the preview tells what a dry run tells
             happen(prepared_inv, step)
             got = outcome(prepared.apply) if previewed[0] == "imported" else previewed
             REUSED.append(prepared.notice is None and previewed[0] == "imported")
