@@ -523,6 +523,37 @@ class Ledger:
         self._parent_deltas.clear()
         self.event_id = None
 
+    # -- a previewed import: decided now, written later ------------------------------------------
+    def preview_staged(self, table: str) -> int:
+        """What ``apply_staged`` would do to the units staged in ``table``, without writing anything but the
+        table: each row's ``new_status`` and ``rule`` are decided (the same statement), its status changes
+        are reported (into ``status_changes``, read in batches) and the number of units that would change is
+        returned. A prepared import (``prepared_import.py``) later applies the same rows with ``apply_staged``.
+        """
+        conn = self.conn
+        conn.execute(
+            text(f"UPDATE {table} SET new_status = {rules.SQL_NEW_STATUS}, rule = {rules.SQL_RULE_IF_CHANGED}"),
+            rules.sql_parameters(self.rules),
+        )
+        changed = conn.execute(text(f"SELECT COUNT(*) FROM {table} WHERE {STAGED_CHANGED}")).scalar_one()
+        if not changed:
+            return 0
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(
+                f"""SELECT s.item, i.item_number, f.name, t.name, s.rule FROM {table} s JOIN items i ON i.id = s.item
+                JOIN statuses f ON f.id = s.old_status JOIN statuses t ON t.id = s.new_status
+                WHERE s.rule IS NOT NULL ORDER BY s.line"""
+            )
+            while batch := cursor.fetchmany(10_000):
+                if isinstance(self.status_changes, StatusChangeLog):
+                    self.status_changes.add_rows(batch)
+                else:
+                    self.status_changes.extend(StatusChangeReport(*row) for row in batch)
+        finally:
+            cursor.close()
+        return changed
+
 
 # The statements ``ensure_event`` and ``flush`` run, written once as SQL for the driver's cursor (an order's
 # three transactions ran about ten of them through SQLAlchemy, whose per-statement work cost more than SQLite's).

@@ -355,6 +355,20 @@ class Inventory:
             cancelled=cancelled,
         )
 
+    def prepare_import(
+        self,
+        path: str | os.PathLike,
+        *,
+        store: str | None = None,
+        skip_invalid: bool = False,
+        update_only: bool = False,
+    ) -> service_files.PreparedImport:
+        """The import wizard's import: ``preview()`` checks and stages the file once, ``apply()`` imports it from
+        that work (afresh if the catalog or the file changed in between; ``notice`` says so), ``close()``."""
+        return service_files.prepare_import(
+            self.db, path, store=store, skip_invalid=skip_invalid, update_only=update_only
+        )
+
     def export_file(
         self,
         path: str | os.PathLike,

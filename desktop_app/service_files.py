@@ -21,6 +21,7 @@ from desktop_app.csvio import (  # noqa: F401  (re-exported: the types the windo
     ImportRefused,
     ImportSummary,
 )
+from desktop_app.csvio.prepared import PreparedImport
 from desktop_app.db import Database
 from desktop_app.grid_batch import (  # noqa: F401  (re-exported: the grid's batch, for the service and windows)
     GRID_BOOLS,
@@ -102,6 +103,18 @@ def import_file(
         progress=progress,
         cancelled=cancelled,
     )
+
+
+def prepare_import(
+    db: Database,
+    path: str | os.PathLike,
+    *,
+    store: str | None = None,
+    skip_invalid: bool = False,
+    update_only: bool = False,
+) -> PreparedImport:
+    """An import to preview (``preview``) and then apply from the preview's work (``apply``), or ``close``."""
+    return PreparedImport(db, path, store=store, skip_invalid=skip_invalid, update_only=update_only)
 
 
 def export_file(

@@ -9,6 +9,7 @@ and the bar is busy until the import reports how far it is.
 from __future__ import annotations
 
 import atexit
+import html
 from itertools import islice
 
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, Qt, QThread, QTimer
@@ -139,17 +140,30 @@ class RunPage(QWizardPage):
             self.w.state.inventory,
         )
 
+        # The preview checks and stages the file once (``prepare_import``); Import applies that work, or (if the
+        # catalog or the file changed in between) imports the file afresh and says why.
+        if dry_run:
+            self.w.close_prepared()
+            self.w.prepared = prepared = inventory.prepare_import(
+                path, store=store, skip_invalid=skip, update_only=update_only
+            )
+        else:
+            prepared = self.w.prepared
+
         def work(progress, cancelled):
             try:
-                return inventory.import_file(
-                    path,
-                    store=store,
-                    dry_run=dry_run,
-                    skip_invalid=skip,
-                    update_only=update_only,
-                    progress=progress,
-                    cancelled=cancelled,
-                )
+                if prepared is None:
+                    return inventory.import_file(
+                        path,
+                        store=store,
+                        dry_run=dry_run,
+                        skip_invalid=skip,
+                        update_only=update_only,
+                        progress=progress,
+                        cancelled=cancelled,
+                    )
+                run = prepared.preview if dry_run else prepared.apply
+                return run(progress=progress, cancelled=cancelled)
             except ImportRefused as refused:
                 return refused.summary
 
@@ -211,8 +225,10 @@ class RunPage(QWizardPage):
             self.job = None
             self.finished = True
 
-    def cleanupPage(self) -> None:  # Back from the preview while it runs
+    def cleanupPage(self) -> None:  # Back from the preview (while it runs, or after): its staged work goes
         self.detach()
+        if self.dry_run:
+            self.w.close_prepared()
         super().cleanupPage()
 
     def _end(self) -> None:
@@ -252,6 +268,9 @@ class RunPage(QWizardPage):
             )
         elif not self.dry_run:
             text = f"{verb}: " + text + (f" Batch {summary.batch} in the history." if summary.batch else "")
+            notice = self.w.prepared.notice if self.w.prepared is not None else None
+            if notice:  # the preview's work was not reused: the person sees why the figures may differ
+                text = f"<span style='color:#8a5300'><b>{html.escape(notice)}</b></span><br>" + text
             if late and summary.written:
                 text = "<b>Cancel came too late: the import had already been written.</b> " + text
         self.summary_label.setText(text)

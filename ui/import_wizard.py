@@ -1,7 +1,8 @@
 """Tools › Data Import › Product Import, as a wizard: file, store, dry-run preview, apply.
 
 The preview and the import run in a worker thread with a progress bar; Cancel during the import rolls the
-whole file back. Both go through ``Inventory.import_file``, as the command line does. The pages live in
+whole file back. The preview checks and stages the file once (``Inventory.prepare_import``); Import applies
+that work, or imports the file afresh when the catalog or the file changed in between, and says so. The pages live in
 ``ui.import_pages`` (file, store) and ``ui.import_run`` (preview, import).
 """
 
@@ -40,9 +41,21 @@ class ImportWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.CommitButton, "&Import")
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Finish")
         self.preview.setCommitPage(True)
+        self.prepared = None  # the previewed import (Inventory.prepare_import): its staged work, until closed
         fit_to_screen(self, 860, 600)
         if path:
             self.files.path.setText(path)
+
+    def close_prepared(self) -> None:
+        """Drop the preview's staged work (Back, a new preview, the wizard closing); a preview still running
+        drops it when it ends."""
+        if self.prepared is not None:
+            self.prepared.close()
+            self.prepared = None
+
+    def done(self, result: int) -> None:
+        self.close_prepared()
+        super().done(result)
 
     def nextId(self) -> int:
         return self.orders_flow.next_id(self.currentId(), super().nextId())

@@ -64,6 +64,8 @@ def is_structurally_simple(row: RowInput) -> bool:
 class BulkStage:
     """Set-based application of simple rows inside one import's transaction."""
 
+    lock_items = True  # on a server, lock the items found (a preview that writes nothing does not)
+
     def __init__(self, job) -> None:
         """``job``: the ``ImportJob`` (csvio/job.py) whose transaction, ledger and summary these rows share."""
         self.job = job
@@ -186,7 +188,7 @@ class BulkStage:
         for match, key in ((by_pk, "pk"), (by_id, "sid"), (by_number, "num")):
             if key not in keys:
                 continue
-            if self.conn.dialect.name != "sqlite":
+            if self.conn.dialect.name != "sqlite" and self.lock_items:
                 self._sql(f"SELECT i.id FROM items i JOIN {STAGE} ON {match} ORDER BY i.id FOR UPDATE OF i")
             self._sql(f"UPDATE {STAGE} SET {_FILL} FROM items i WHERE {match}")
         lines = [line for (line,) in self._sql(f"SELECT line FROM {STAGE} WHERE item IS NULL ORDER BY line")]

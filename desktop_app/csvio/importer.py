@@ -50,6 +50,8 @@ __all__ = [
     "ImportSummary",
     "RowError",
     "apply_rows",
+    "drive",
+    "file_chunks",
     "import_file",
     "inspect_file",
 ]
@@ -94,25 +96,8 @@ def import_file(
     """
     name = Path(path).name
 
-    def rows(summary: ImportSummary) -> Iterator[tuple[list[RowInput], float]]:
-        reader, layout = inspect_file(path)
-        try:
-            summary.format, summary.encoding, summary.delimiter = (
-                layout.format,
-                reader.encoding,
-                reader.delimiter,
-            )
-            summary.ignored_columns, summary.used_columns = layout.ignored, layout.used
-            if set_based and layout.format == STOREFRONT and set(layout.columns) <= SIMPLE_FIELDS:
-                # A stock file (keys, counts, statuses): rows stay raw until one needs the row-by-row path.
-                for chunk in _chunks(iter(reader), CHUNK_ROWS):
-                    yield RawChunk(layout, chunk), reader.progress
-            else:
-                for chunk in _chunks(rows_for(layout, reader), CHUNK_ROWS):
-                    yield chunk, reader.progress
-            reader.check_unchanged()  # every row is applied, nothing is committed yet
-        finally:
-            reader.close()
+    def rows(summary: ImportSummary) -> Iterator[tuple[list[RowInput] | RawChunk, float]]:
+        return file_chunks(path, summary, set_based=set_based)
 
     summary = ImportSummary(file=name, format="", store=store, dry_run=dry_run)
     return _run(
@@ -130,6 +115,69 @@ def import_file(
         collect_changes=collect_changes,
         set_based=set_based,
     )
+
+
+def file_chunks(
+    path: str | os.PathLike, summary: ImportSummary, *, set_based: bool = True
+) -> Iterator[tuple[list[RowInput] | RawChunk, float]]:
+    """A file's rows in chunks, each with how far through the file it ends; fills in the summary's format."""
+    reader, layout = inspect_file(path)
+    try:
+        summary.format, summary.encoding, summary.delimiter = (
+            layout.format,
+            reader.encoding,
+            reader.delimiter,
+        )
+        summary.ignored_columns, summary.used_columns = layout.ignored, layout.used
+        if set_based and layout.format == STOREFRONT and set(layout.columns) <= SIMPLE_FIELDS:
+            # A stock file (keys, counts, statuses): rows stay raw until one needs the row-by-row path.
+            for chunk in _chunks(iter(reader), CHUNK_ROWS):
+                yield RawChunk(layout, chunk), reader.progress
+        else:
+            for chunk in _chunks(rows_for(layout, reader), CHUNK_ROWS):
+                yield chunk, reader.progress
+        reader.check_unchanged()  # every row is applied, nothing is committed yet
+    finally:
+        reader.close()
+
+
+def drive(
+    job: ImportJob,
+    chunks: Iterator[tuple[list[RowInput] | RawChunk, float]],
+    *,
+    progress: Callable[[float], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> None:
+    """Take every chunk through ``job`` with progress and Cancel; a file that cannot be read to its end is
+    ``ImportRefused`` (its summary listing why) and Cancel is ``ImportCancelled``. Then ``job.finish()``."""
+    summary = job.summary
+    started = 0.0  # the progress when the current chunk began
+    done = 0.0
+
+    def check_in(rows_done: int, rows: int) -> None:
+        # Every few hundred rows of the row-by-row path: a chunk of new items takes long enough that a
+        # person would see a frozen bar and a Cancel that does not answer.
+        if cancelled and cancelled():
+            raise ImportCancelled("The import was cancelled; nothing was changed.")
+        if progress:
+            progress(started + (done - started) * rows_done / max(1, rows))
+
+    job.check_in = check_in
+    try:
+        for chunk, done in chunks:
+            job.apply(chunk)
+            summary.cap_rejected()
+            if progress:
+                progress(done)
+            if cancelled and cancelled():
+                raise ImportCancelled("The import was cancelled; nothing was changed.")
+            started = done
+    except SheetError as exc:
+        summary.rejected.append(RowError(exc.line, exc.column, exc.reason))
+        summary.cap_rejected()
+        raise ImportRefused(summary) from None  # the file cannot be read to its end: even with --skip-invalid
+    job.finish()
+    summary.cap_rejected()
 
 
 def apply_rows(
@@ -169,7 +217,7 @@ def apply_rows(
 def _run(
     db: Database,
     summary_template: ImportSummary,
-    chunks: Callable[[ImportSummary], Iterator[tuple[list[RowInput], float]]],
+    chunks: Callable[[ImportSummary], Iterator[tuple[list[RowInput] | RawChunk, float]]],
     *,
     store: str | None,
     dry_run: bool,
@@ -200,32 +248,7 @@ def _run(
             note=note,
             set_based=set_based,
         )
-        started = 0.0  # the progress when the current chunk began
-
-        def check_in(rows_done: int, rows: int) -> None:
-            # Every few hundred rows of the row-by-row path: a chunk of new items takes long enough that a
-            # person would see a frozen bar and a Cancel that does not answer.
-            if cancelled and cancelled():
-                raise ImportCancelled("The import was cancelled; nothing was changed.")
-            if progress:
-                progress(started + (done - started) * rows_done / max(1, rows))
-
-        job.check_in = check_in
-        try:
-            for chunk, done in chunks(summary):
-                job.apply(chunk)
-                summary.cap_rejected()
-                if progress:
-                    progress(done)
-                if cancelled and cancelled():
-                    raise ImportCancelled("The import was cancelled; nothing was changed.")
-                started = done
-        except SheetError as exc:
-            summary.rejected.append(RowError(exc.line, exc.column, exc.reason))
-            summary.cap_rejected()
-            raise _Rollback(summary, refused=True) from None
-        job.finish()
-        summary.cap_rejected()
+        drive(job, chunks(summary), progress=progress, cancelled=cancelled)
         if dry_run or (summary.rejected and not skip_invalid):
             raise _Rollback(summary)
         summary.written = True
