@@ -16,7 +16,7 @@ from operator import itemgetter
 
 from sqlalchemy import Connection, text
 
-from desktop_app.csvio import values as cv
+from desktop_app.csvio import columns
 from desktop_app.csvio.claims import CLAIMS
 from desktop_app.csvio.formats import Layout, RowInput
 from desktop_app.csvio.summary import STALE
@@ -24,19 +24,32 @@ from desktop_app.ledger import STAGED_CHANGED
 
 STAGE = "import_stage"
 SIMPLE_FIELDS = frozenset({"item_id", "item_number", "on_hand", "on_order", "status"})
-_KEY_MAX = cv.ITEM_NUMBER_MAX
 _ALL_COLUMNS = ["line", "sid", "num", "hand", "ord", "req", "pk", "ver"]
 
 # The import's own columns, beside the ledger's (ledger.STAGE_COLUMNS): the row's keys and cells as given,
 # what matching found (a variant product? its label), and for grid rows the row id and version loaded.
 _OWN_COLUMNS = """sid INTEGER, num VARCHAR(200), hand INTEGER, ord INTEGER, uvi INTEGER, label VARCHAR(200),
     pk INTEGER, ver INTEGER, cur_ver INTEGER"""
-_FILL = f"""item = i.id, cur_ver = i.version, parent = i.parent_id, old_hand = i.on_hand, old_ord = i.on_order,
-    old_status = i.status_id, new_hand = COALESCE({STAGE}.hand, i.on_hand), new_ord = COALESCE({STAGE}.ord, i.on_order),
-    uvi = CASE WHEN i.use_variant_inventory THEN 1 ELSE 0 END, disc = CASE WHEN i.discontinued THEN 1 ELSE 0 END,
-    noninv = CASE WHEN i.non_inventory THEN 1 ELSE 0 END,
-    label = COALESCE(i.item_number, '#' || CAST(i.item_id AS VARCHAR(20)), i.name),
-    back = (SELECT CASE WHEN st.back_order THEN 1 ELSE 0 END FROM statuses st WHERE st.id = i.status_id)"""
+# The rows as the file gives them, before their items are found (one statement fills the stage from them).
+RAW = "import_raw"
+_RAW_COLUMNS = """line INTEGER PRIMARY KEY, sid INTEGER, num VARCHAR(200), hand INTEGER, ord INTEGER, req INTEGER,
+    pk INTEGER, ver INTEGER"""
+# Each raw row with what the rules need from its item, read in the statement that finds the item.
+_FOUND = """r.line, r.sid, r.num, r.hand, r.ord, r.req, r.pk, r.ver, i.id, i.version, i.parent_id, i.on_hand,
+    i.on_order, i.status_id, COALESCE(r.hand, i.on_hand), COALESCE(r.ord, i.on_order),
+    CASE WHEN i.use_variant_inventory THEN 1 ELSE 0 END, CASE WHEN i.discontinued THEN 1 ELSE 0 END,
+    CASE WHEN i.non_inventory THEN 1 ELSE 0 END, COALESCE(i.item_number, '#' || CAST(i.item_id AS VARCHAR(20)), i.name),
+    CASE WHEN st.id IS NULL THEN NULL WHEN st.back_order THEN 1 ELSE 0 END"""
+_FOUND_INTO = """line, sid, num, hand, ord, req, pk, ver, item, cur_ver, parent, old_hand, old_ord, old_status, new_hand,
+    new_ord, uvi, disc, noninv, label, back"""
+# Find each row's item: by ItemID where given (and then its item number must be the row's), else by item
+# number; anything else (a new item, a rename, an ItemID to take) is for the row-by-row path. (The grid names
+# its rows by row id, with the version it loaded.) The three are exclusive, and each finds one item at most.
+_MATCHES = (
+    ("pk", "r.pk IS NOT NULL AND i.id = r.pk"),
+    ("sid", "r.pk IS NULL AND r.sid IS NOT NULL AND i.item_id = r.sid AND (r.num IS NULL OR i.item_number = r.num)"),
+    ("num", "r.pk IS NULL AND r.sid IS NULL AND i.item_number = r.num"),
+)
 
 
 @dataclass
@@ -72,6 +85,9 @@ class BulkStage:
         self.conn: Connection = job.conn
         self.qmark = self.conn.dialect.paramstyle == "qmark"
         job.ledger.create_stage(STAGE, _OWN_COLUMNS)
+        self.server = self.conn.dialect.name != "sqlite"
+        self.conn.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {RAW} ({_RAW_COLUMNS})")
+        self._empty(RAW)
         self.staged: dict[int, RowInput | list[str]] = {}
         self.layout: Layout | None = None
         self.deferred: list[tuple[RowInput, int]] = []  # duplicates, reported once the chunk's claims settle
@@ -109,48 +125,52 @@ class BulkStage:
         """Stage a stock file's rows straight from their cells; any row that is not plainly valid and simple
         goes to the row-by-row path (which reports its errors exactly as for any other file)."""
         self.layout = layout = chunk.layout
-        columns = layout.columns
-        i_sid, i_num, i_hand, i_ord, i_status = (
-            columns.get(f) for f in ("item_id", "item_number", "on_hand", "on_order", "status")
-        )
+        fields = ("item_id", "item_number", "on_hand", "on_order", "status")
+        indexes = [layout.columns.get(f) for f in fields]
+        if not chunk.rows:
+            return []
+        lines = list(map(itemgetter(0), chunk.rows))
+        cells = list(map(itemgetter(1), chunk.rows))
+        width = min(map(len, cells))
+        # Each column of the file checked and converted whole (columns.py); the rows any check refused go
+        # to the row-by-row path, which says why.
         status_ids = self.job.status_ids
-        summary = self.job.summary
-        tuples, general = [], []
+        parse = {
+            "item_id": columns.item_ids,
+            "item_number": columns.item_numbers,
+            "on_hand": lambda texts: columns.counts(texts, negative=True),
+            "on_order": lambda texts: columns.counts(texts, negative=False),
+            "status": lambda texts: columns.statuses(texts, status_ids),
+        }
         # Only the file's own columns go into the stage (fewer values to bind, no keys matched that no row has).
-        present = [i is not None for i in (True, i_sid, i_num, i_hand, i_ord, i_status)]
-        names = [n for n, keep in zip(_ALL_COLUMNS, present, strict=False) if keep]
-        pick = itemgetter(*(i for i, keep in enumerate(present) if keep))  # always 2 or more: a tuple
-        for line, cells in chunk.rows:
-            width = len(cells)
-            sid = num = hand = ord_ = req = None
-            simple = True
-            # Anything the cell checks would refuse (values.py) goes to the row-by-row path, which says why.
-            if i_sid is not None and i_sid < width and (text := cells[i_sid].strip()):
-                sid = cv.int_or_none(text)
-                simple = sid is not None and sid > 0
-            if simple and i_num is not None and i_num < width and (text := cells[i_num].strip()):
-                num = text[1:] if text.startswith("'") else text
-                num = num or None
-                # (printable: no control character; the regular expression only for the rest)
-                simple = num is None or (len(num) <= _KEY_MAX and num.isprintable()) or cv.is_plain_key(num)
-            if simple and i_hand is not None and i_hand < width and (text := cells[i_hand].strip()):
-                # Up to nine ASCII digits is always a count (the common case, without a regular expression).
-                hand = int(text) if len(text) < 10 and text.isascii() and text.isdigit() else cv.count_or_none(text)
-                simple = hand is not None
-            if simple and i_ord is not None and i_ord < width and (text := cells[i_ord].strip()):
-                ord_ = cv.count_or_none(text)
-                simple = ord_ is not None and ord_ >= 0
-            if simple and i_status is not None and i_status < width and (text := cells[i_status].strip()):
-                req = status_ids.get((text[1:] if text.startswith("'") else text).lower())
-                simple = req is not None
-            if simple and (sid is not None or num is not None):
-                tuples.append(pick((line, sid, num, hand, ord_, req)))
-                self.staged[line] = cells
-            else:
-                general.append(row_input(layout, line, cells))
+        names, values, bad = ["line"], [lines], set()
+        keys = []
+        for name, field, index in zip(_ALL_COLUMNS[1:], fields, indexes, strict=False):
+            if index is None:
+                continue
+            found, refused = parse[field](columns.column_texts(cells, index, width))
+            names.append(name)
+            values.append(found)
+            bad |= refused
+            if field in ("item_id", "item_number"):
+                keys.append(found)
+        if all(None in key for key in keys):  # rows naming no item at all (an empty key cell)
+            bad |= {i for i, row_keys in enumerate(zip(*keys, strict=True)) if row_keys.count(None) == len(keys)}
+        tuples = list(zip(*values, strict=True))
+        general = []
+        if bad:
+            general = [row_input(layout, lines[i], cells[i]) for i in sorted(bad)]
+            kept = [i for i in range(len(lines)) if i not in bad]
+            tuples = [tuples[i] for i in kept]
+            self.staged.update((lines[i], cells[i]) for i in kept)
+        else:
+            self.staged.update(zip(lines, cells, strict=True))
+        summary = self.job.summary
         summary.rows += len(tuples)
         returned = self._insert(tuples, names)
         summary.rows -= len(returned)
+        if not general:
+            return returned
         return sorted(general + returned, key=lambda r: r.line)
 
     def _insert(self, tuples: list[tuple], names: list[str]) -> list[RowInput]:
@@ -160,7 +180,7 @@ class BulkStage:
             # COPY: one stream instead of a statement per row (a 20,000-row chunk took 3 s as INSERTs).
             cursor = self.conn.connection.dbapi_connection.cursor()
             try:
-                with cursor.copy(f"COPY {STAGE} ({', '.join(names)}) FROM STDIN") as copy:
+                with cursor.copy(f"COPY {RAW} ({', '.join(names)}) FROM STDIN") as copy:
                     for values in tuples:
                         copy.write_row(values)
             finally:
@@ -168,37 +188,44 @@ class BulkStage:
         else:
             mark = "?" if self.qmark else "%s"
             self.conn.exec_driver_sql(
-                f"INSERT INTO {STAGE} ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})", tuples
+                f"INSERT INTO {RAW} ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})", tuples
             )
-        if self.conn.dialect.name != "sqlite":
+        if self.server:
             # A temporary table has no statistics until analysed: without them the server's planner joins the
             # stage to every item by a full scan of the catalog, per chunk.
-            self._sql(f"ANALYZE {STAGE}")
-        # Find each row's item: by ItemID where given (and then its item number must be the row's), else by
-        # item number; anything else (a new item, a rename, an ItemID to take) is for the row-by-row path.
-        # Finding it reads (on a server: after locking) everything the rules need, in the same statement.
-        # (The grid names its rows by row id, with the version it loaded.) A kind of key no row gives is skipped.
-        by_pk = f"{STAGE}.pk IS NOT NULL AND i.id = {STAGE}.pk"
-        by_id = (
-            f"{STAGE}.pk IS NULL AND {STAGE}.sid IS NOT NULL AND i.item_id = {STAGE}.sid "
-            f"AND ({STAGE}.num IS NULL OR i.item_number = {STAGE}.num)"
-        )
-        by_number = f"{STAGE}.pk IS NULL AND {STAGE}.sid IS NULL AND i.item_number = {STAGE}.num"
-        keys = set(names)
-        for match, key in ((by_pk, "pk"), (by_id, "sid"), (by_number, "num")):
-            if key not in keys:
+            self._sql(f"ANALYZE {RAW}")
+        # Each row is written into the stage once, with everything the rules need from its item, read (on a
+        # server: after locking it) in the statement that finds it. A kind of key no row gives is skipped.
+        for key, match in _MATCHES:
+            if key not in names:
                 continue
-            if self.conn.dialect.name != "sqlite" and self.lock_items:
-                self._sql(f"SELECT i.id FROM items i JOIN {STAGE} ON {match} ORDER BY i.id FOR UPDATE OF i")
-            self._sql(f"UPDATE {STAGE} SET {_FILL} FROM items i WHERE {match}")
-        lines = [line for (line,) in self._sql(f"SELECT line FROM {STAGE} WHERE item IS NULL ORDER BY line")]
-        self._sql(f"DELETE FROM {STAGE} WHERE item IS NULL")
+            if self.server and self.lock_items:
+                self._sql(f"SELECT i.id FROM items i JOIN {RAW} r ON {match} ORDER BY i.id FOR UPDATE OF i")
+            self.conn.exec_driver_sql(
+                f"""INSERT INTO {STAGE} ({_FOUND_INTO}) SELECT {_FOUND} FROM {RAW} r JOIN items i ON {match}
+                LEFT JOIN statuses st ON st.id = i.status_id ORDER BY r.line"""
+            )
+        lines = [
+            line
+            for (line,) in self.conn.exec_driver_sql(
+                f"""SELECT r.line FROM {RAW} r WHERE NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.line = r.line)
+                ORDER BY r.line"""
+            )
+        ]
+        self._empty(RAW)
+        if self.server:
+            self._sql(f"ANALYZE {STAGE}")
         returned = [self._row(line) for line in lines]
         for line in lines:
             del self.staged[line]
-        self._refuse_stale()  # a refused row claims no item (as in the row-by-row path)
+        if "ver" in names:
+            self._refuse_stale()  # a refused row claims no item (as in the row-by-row path)
         self._mark_seen()
         return returned
+
+    def _empty(self, table: str) -> None:
+        # On a server, emptied with TRUNCATE: DELETE leaves dead rows that every later chunk's scans wade through.
+        self.conn.exec_driver_sql(f"TRUNCATE {table}" if self.server else f"DELETE FROM {table}")
 
     def _mark_seen(self) -> None:
         """In file order, as the row-by-row path: a row for an item an earlier row claimed is a duplicate;
@@ -279,8 +306,7 @@ class BulkStage:
         summary.unchanged += total - changed
         if changed and summary.changes is not None:
             self._note_changes()
-        # On a server, emptied with TRUNCATE: DELETE leaves dead rows that every later chunk's scans wade through.
-        self._sql(f"DELETE FROM {STAGE}" if self.conn.dialect.name == "sqlite" else f"TRUNCATE {STAGE}")
+        self._empty(STAGE)
         self.staged.clear()
 
     def _drop(self, lines: list[int]) -> None:

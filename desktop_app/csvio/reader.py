@@ -12,12 +12,14 @@ import datetime as dt
 import io
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from itertools import chain, compress, islice
 from pathlib import Path
 
 from desktop_app.errors import InventoryError
 
 _CHUNK = 1 << 20
+_BATCH_RECORDS = 4096  # CSV records read per batch
 DELIMITERS = (",", ";", "\t")
 CSV_CELL_MAX = 64 * 1024 * 1024  # real exports carry long HTML descriptions (in columns the import ignores)
 csv.field_size_limit(CSV_CELL_MAX)
@@ -30,7 +32,7 @@ MAX_PART_BYTES = 32 << 20
 MAX_XLSX_ROWS = 1_048_576
 MAX_XLSX_COLUMNS = 16_384
 MAX_XLSX_CELLS = 50_000_000  # empty cells between filled ones count: a cell in column XFD is 16,384 cells
-# Follows the last line of a CSV file: a quoted field that never closes swallows it (see _csv_rows).
+# Follows the last line of a CSV file: a quoted field that never closes swallows it (see _csv_batches).
 _END = "\ufdd0end of file\ufdd0"
 _END_ROW = [_END]
 
@@ -86,7 +88,9 @@ class SheetReader:
         self.delimiter = None
         self._position = 0.0
         self.header: list[str] = []
-        self._rows = self._xlsx_rows() if self.is_xlsx else self._csv_rows()
+        # The rows (``__iter__``); a CSV file's come in batches, each iterated at C speed.
+        self._source = self._xlsx_rows() if self.is_xlsx else self._csv_batches()
+        self._rows = self._source if self.is_xlsx else chain.from_iterable(self._source)
         try:
             first = next(self._rows)
         except StopIteration:
@@ -101,7 +105,7 @@ class SheetReader:
         return self._rows
 
     def close(self) -> None:
-        self._rows.close()
+        self._source.close()
 
     def check_unchanged(self) -> None:
         """Refuse a file whose size or modification time changed since it was opened (it was being written,
@@ -117,32 +121,48 @@ class SheetReader:
         return name or str(index + 1)
 
     # -- CSV --------------------------------------------------------------------------------------
-    def _csv_rows(self) -> Iterator[tuple[int, list[str]]]:
+    def _csv_batches(self) -> Iterator[list[tuple[int, list[str]]]]:
+        """The file's rows, a few thousand at a time: the CSV reader's records are pulled, checked for blank
+        lines and numbered per batch in C-level calls (a Python step per row cost more than parsing it)."""
         with open(self.path, "rb") as raw:
             text = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
             first_line = text.readline()
             self.delimiter = detect_delimiter(first_line)
-            ended: list[bool] = []  # set once the reader has asked for the line after the file's last
-            reader = csv.reader(_chain(first_line, text, ended), delimiter=self.delimiter)
-            start = 1
-            try:
-                for count, row in enumerate(reader):
-                    if ended:  # this record took in the end-of-file line
-                        if row == _END_ROW:
-                            break  # as a line of its own: every quote closed
+            # The file's lines, then one more: a quoted field still open at the end takes it in, else it is a
+            # record of its own (the CSV reader, like Excel, otherwise ends such a field silently at the end).
+            reader = csv.reader(chain((first_line,), text, (_END + "\n",)), delimiter=self.delimiter)
+            start = 1  # the line where the next record begins
+            records: list[list[str]] = []  # the last record of a batch waits: it may be the end-of-file line
+            while True:
+                pulled = len(records)
+                try:
+                    records.extend(islice(reader, _BATCH_RECORDS))
+                except csv.Error as exc:
+                    # Every record before the bad one is a row, as when they were read one at a time.
+                    lines, bad = _record_lines(start, records, reader.line_num + 1)
+                    yield _rows_of(lines, records)
+                    raise InventoryError(f"{self.path.name}, line {bad:,}: {_csv_problem(exc)}") from None
+                ended = len(records) - pulled < _BATCH_RECORDS
+                lines, start_next = _record_lines(start, records, reader.line_num + 1)
+                if ended:
+                    last = records.pop()
+                    if last != _END_ROW:
                         # Swallowed: a quoted field was still open when the file ended.
-                        index = len(row) - 1
-                        line = start + sum(_line_breaks(cell) for cell in row[:index])
-                        raise SheetError(
-                            line, self._column(index), "a quoted field that begins here never closes"
-                        )
-                    if not count % 1024:
-                        self._position = raw.tell() / self.size
-                    if "".join(row).strip():  # a blank line is not a row
-                        yield start, row
-                    start = reader.line_num + 1
-            except csv.Error as exc:
-                raise InventoryError(f"{self.path.name}, line {start:,}: {_csv_problem(exc)}") from None
+                        yield _rows_of(lines, records)
+                        index = len(last) - 1
+                        line = lines[-1] + sum(_line_breaks(cell) for cell in last[:index])
+                        raise SheetError(line, self._column(index), "a quoted field that begins here never closes")
+                    lines = lines[:-1]
+                    kept, records = records, []
+                else:
+                    kept, records = records[:-1], records[-1:]
+                    lines, start_next = lines[:-1], lines[-1]
+                self._position = raw.tell() / self.size
+                if kept:
+                    yield _rows_of(lines, kept)
+                start = start_next
+                if ended:
+                    break
         self._position = 1.0
 
     # -- Excel ------------------------------------------------------------------------------------
@@ -252,13 +272,26 @@ def _csv_problem(exc: csv.Error) -> str:
     return str(exc)
 
 
-def _chain(first_line: str, rest: io.TextIOBase, ended: list[bool]) -> Iterator[str]:
-    """The file's lines, then one more: a quoted field still open at the end takes it in, else it is a
-    record of its own (the CSV reader, like Excel, otherwise ends such a field silently at the end)."""
-    yield first_line
-    yield from rest
-    ended.append(True)
-    yield _END + "\n"
+def _record_lines(start: int, records: list[list[str]], next_start: int) -> tuple[Sequence[int], int]:
+    """The line where each record begins (the first at ``start``), and where the one after them begins.
+
+    ``next_start`` is what the CSV reader counted: when every record took one line, that is all it takes;
+    otherwise a record spans one line more per line break inside its (quoted) cells."""
+    if next_start - start == len(records):
+        return range(start, next_start), next_start
+    lines = []
+    for row in records:
+        lines.append(start)
+        start += 1 + sum(map(_line_breaks, row))
+    return lines, start
+
+
+def _rows_of(lines: Sequence[int], records: list[list[str]]) -> list[tuple[int, list[str]]]:
+    """``(line, cells)`` of every record that is not a blank line."""
+    filled = list(map(str.strip, map("".join, records)))
+    if all(filled):
+        return list(zip(lines, records, strict=False))  # (lines may name one record more)
+    return list(compress(zip(lines, records, strict=False), filled))
 
 
 def _cell_text(value) -> str:
