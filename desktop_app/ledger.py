@@ -368,6 +368,8 @@ class Ledger:
             f"UPDATE {table} SET new_status = {rules.SQL_NEW_STATUS}, rule = {rules.SQL_RULE_IF_CHANGED}",
             **rules.sql_parameters(self.rules),
         )
+        if conn.dialect.name == "postgresql":
+            self._analyse_stage(table)
         # Which columns change at all (one pass over the stage): a file without an on-order column writes no
         # on-order, and a unit whose status stays gets no status write.
         kinds = {"hand": "s.new_hand <> s.old_hand", "ord": "s.new_ord <> s.old_ord",
@@ -388,13 +390,16 @@ class Ledger:
         }
         # Each unit is written once, assigning only the columns that change for it: SQLite maintains an index
         # whenever its column is assigned, changed or not, and PostgreSQL writes a new row version per UPDATE.
-        for size in range(len(present), 0, -1):
-            for chosen in itertools.combinations(present, size):
-                where = " AND ".join(
-                    kinds[k] if k in chosen else f"NOT ({kinds[k]})" for k in present
-                )
-                sql(f"""UPDATE items SET {", ".join(assign[k] for k in chosen)}, version = items.version + 1
-                    FROM {table} s WHERE items.id = s.item AND {where}""")
+        if conn.dialect.name == "postgresql":
+            self._update_staged_units_on_server(table, present)
+        else:
+            for size in range(len(present), 0, -1):
+                for chosen in itertools.combinations(present, size):
+                    where = " AND ".join(
+                        kinds[k] if k in chosen else f"NOT ({kinds[k]})" for k in present
+                    )
+                    sql(f"""UPDATE items SET {", ".join(assign[k] for k in chosen)}, version = items.version + 1
+                        FROM {table} s WHERE items.id = s.item AND {where}""")
         counts = [c for c in (("on_hand", "new_hand", "old_hand", "hand"), ("on_order", "new_ord", "old_ord", "ord"))
                   if c[3] in present]
         if counts:
@@ -553,6 +558,31 @@ class Ledger:
         finally:
             cursor.close()
         return changed
+
+    # -- the staged changes on a server (PostgreSQL's part of ``apply_staged``) ------------------------------
+    def _analyse_stage(self, table: str) -> None:
+        """Statistics of the stage as it now is (matched, its statuses decided): analysed (if at all) only when
+        its rows were loaded, it misled the planner about how many rows change."""
+        self.conn.exec_driver_sql(f"ANALYZE {table}")
+
+    def _update_staged_units_on_server(self, table: str, present: list[str]) -> None:
+        """Every staged unit that changes, in one ``UPDATE``: PostgreSQL writes a whole new row version (and an
+        entry in each index) whatever columns are assigned, so the split by changed columns that suits SQLite
+        only added statements (and their scans of the stage); unchanged columns keep their values here.
+
+        The items are found by their ids (``= ANY`` of the staged ids: primary-key lookups): joined as a table,
+        the planner chose to read every item of the catalog and hash it, per statement (per chunk of an
+        import), to change a few thousand of them."""
+        sets = {
+            "hand": "on_hand = items.on_hand + (s.new_hand - s.old_hand)",
+            "ord": "on_order = items.on_order + (s.new_ord - s.old_ord)",
+            "status": "status_id = CASE WHEN s.new_status <> s.old_status THEN s.new_status ELSE items.status_id END",
+        }
+        self.conn.exec_driver_sql(
+            f"UPDATE items SET {', '.join(sets[k] for k in present)}, version = items.version + 1 "
+            f"FROM {table} s WHERE items.id = s.item AND {STAGED_CHANGED} "
+            f"AND items.id = ANY (ARRAY(SELECT item FROM {table} WHERE {STAGED_CHANGED}))"
+        )
 
 
 # The statements ``ensure_event`` and ``flush`` run, written once as SQL for the driver's cursor (an order's
