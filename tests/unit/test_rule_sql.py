@@ -56,7 +56,12 @@ def _urls():
     server = os.environ.get("INVENTORY_EDITOR_TEST_PG")
     if server:
         urls.append(
-            pytest.param(server.replace("postgresql://", "postgresql+psycopg://", 1), id="postgresql")
+            # Marked, so that the PostgreSQL pass of ./dev test (--database-tests-only) runs it.
+            pytest.param(
+                server.replace("postgresql://", "postgresql+psycopg://", 1),
+                id="postgresql",
+                marks=pytest.mark.postgres,
+            )
         )
     return urls
 
