@@ -24,10 +24,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.exc import DBAPIError
 
 from desktop_app.csvio import importer
+from desktop_app.csvio import values as cv
 from desktop_app.csvio.bulk import _OWN_COLUMNS, STAGE, BulkStage
 from desktop_app.csvio.claims import CLAIMS
 from desktop_app.csvio.job import ImportJob
@@ -93,6 +94,27 @@ class _PreparingJob(ImportJob):
         self.general += len(general)
         if (s.created, s.updated, s.unchanged, len(s.created_statuses)) != before:
             raise _NotPreparable()
+        if general and self.chunks and self._names_a_changed_sum(general):
+            # Refused or not, such a row was checked against the sum the database holds, which a direct
+            # import has changed by now: the preview is a dry run instead.
+            raise _NotPreparable()
+
+    def _names_a_changed_sum(self, general) -> bool:
+        """Whether a row names a product whose variants' changes, in earlier chunks, change its sums."""
+        numbers = sorted({cv.unquote_text(r.text("item_number")) for r in general} - {""})
+        ids = sorted({i for r in general if (i := cv.int_or_none(r.text("item_id"))) is not None})
+        for column, keys in (("item_number", numbers), ("item_id", ids)):
+            for start in range(0, len(keys), 900):
+                found = self.conn.execute(
+                    text(
+                        f"SELECT 1 FROM items i JOIN {PARENTS} p ON p.parent = i.id "
+                        f"WHERE i.{column} IN :keys AND (p.dh <> 0 OR p.dord <> 0)"
+                    ).bindparams(bindparam("keys", expanding=True)),
+                    {"keys": keys[start : start + 900]},
+                ).first()
+                if found:
+                    return True
+        return False
 
     def _keep(self, table: str) -> int:
         """Decide the chunk's statuses, keep its rows, and note what it changes in the parents' sums."""

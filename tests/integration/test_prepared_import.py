@@ -167,6 +167,10 @@ REUSED: list[bool] = []
          store=None, skip_invalid=True, update_only=False, step=("nothing",), chunk=2)
 @example(file=(("ItemNumber", "NumberInStock"), [("T-S", "5", "", ""), ("B", "1", "", ""), ("T", "2", "", "")]),
          store=None, skip_invalid=True, update_only=False, step=("nothing",), chunk=2)
+# ...and a row the row-by-row path refuses (an unknown status) checked against T's changed sum (3, not 2).
+@example(file=(("ItemNumber", "NumberInStock", "ProductStatus"), [("T-M", "1", "", ""), ("B", "1", "", ""),
+                                                                  ("T", "0", "Nope", "")]),
+         store=None, skip_invalid=False, update_only=False, step=("nothing",), chunk=2)
 @example(file=(("ItemNumber", "NumberInStock"), [("A", "0", "", ""), ("B", "4", "", "")]),
          store="Main", skip_invalid=False, update_only=False, step=("edit", "A", 0), chunk=20000)
 @example(file=(("ItemNumber", "NumberInStock", "ProductStatus"), [("D", "0", "Made to Order", ""), ("A", "0", "", ""),
