@@ -43,17 +43,16 @@ class Checkpointer:
         self._failed = False
 
     def wrote(self) -> None:
-        """A write transaction committed: checkpoint soon (starting the thread if it is not running)."""
-        self._wake.set()
-        thread = self._thread
-        if thread is None or not thread.is_alive():
+        """A write transaction committed: checkpoint soon (starting the thread if it is not running).
+
+        Cheap when the thread runs and was already told (two attribute reads): it is called after every commit.
+        """
+        if not self._wake.is_set():
+            self._wake.set()
+        if self._thread is None:
             with self._lock:
-                if self._stop.is_set() or self._failed:
-                    return
-                if self._thread is None or not self._thread.is_alive():
-                    self._thread = threading.Thread(
-                        target=self._run, name="sqlite-checkpoint", daemon=True
-                    )
+                if self._thread is None and not self._stop.is_set() and not self._failed:
+                    self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
                     self._thread.start()
 
     def stop(self) -> None:
@@ -71,7 +70,7 @@ class Checkpointer:
             con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         except Exception as exc:  # noqa: BLE001 - never a traceback from this thread; the writers checkpoint
             log.info("no background checkpoint for %s: %s", self.path, exc)
-            self._failed = True
+            self._ended(failed=True)
             return
         try:
             con.execute("PRAGMA busy_timeout=1000")
@@ -81,7 +80,7 @@ class Checkpointer:
                     with self._lock:  # idle: end, unless a write just came in (then go on)
                         if not self._wake.is_set():
                             self._ending, self._thread = self._thread, None
-                            return
+                            break
                 self._wake.clear()
                 if self._stop.is_set():
                     return
@@ -96,3 +95,10 @@ class Checkpointer:
                 con.close()
             except sqlite3.Error as exc:
                 log.info("closing the checkpoint connection of %s: %s", self.path, exc)
+            self._ended(failed=self._failed)
+
+    def _ended(self, *, failed: bool) -> None:
+        with self._lock:
+            self._failed = self._failed or failed
+            if self._thread is threading.current_thread():
+                self._ending, self._thread = self._thread, None
