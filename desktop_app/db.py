@@ -167,7 +167,7 @@ class Database:
     def _transaction(self, write: bool) -> Iterator[Connection]:
         """``connect`` without the explaining: a lost server connection is raised as a ``DBAPIError`` whose
         ``connection_invalidated`` is set (and the connection dropped), to be run again by ``read``/``write``.
-        On a server the COMMIT (and NOTIFY) go in one round trip with the writes (``pg_session.commit``)."""
+        On a server, a write's NOTIFY goes just before the COMMIT (``pg_session.commit``)."""
         if write and self.read_only:
             raise InventoryError(read_only_message(self.display_name))
         conn = self._checkout()

@@ -20,11 +20,7 @@ a small transaction the planning was most of the check (about 1 ms of 1.3 ms per
 
 The queries are the same text on both roads (written once, below), so both refuse exactly what 0004 refused.
 
-Bookkeeping: 0004 noted an event with two inserts (the event, and the transaction ``ON CONFLICT DO NOTHING``)
-per event row, and the transaction again per statement that changed a unit. The events are now noted by one
-statement-level trigger (transition table) per INSERT, which notes the transaction once per statement too;
-the units' trigger notes the transaction only when it is not noted yet (a lookup instead of an insert that
-conflicts).
+The bookkeeping (what 0004's triggers note per statement) is unchanged.
 
 Revision ID: 0013
 Revises: 0012
