@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from desktop_app import pg_session
 from desktop_app.errors import InventoryError
 from desktop_app.logs import mask_secrets
 from desktop_app.sqlite_checkpoint import FAR_AUTOCHECKPOINT, Checkpointer
@@ -39,7 +40,7 @@ ENV_VAR = "INVENTORY_EDITOR_DB"
 SCHEMA_REVISION = "0014"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_S = 60
-CHANNEL = "inventory_changes"  # PostgreSQL LISTEN/NOTIFY channel for "something changed"
+CHANNEL = pg_session.CHANNEL  # PostgreSQL LISTEN/NOTIFY channel for "something changed"
 RETRY_ATTEMPTS = 6
 # SQLSTATEs worth retrying: serialization failure, deadlock.
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}
@@ -117,7 +118,7 @@ class Database:
             event.listen(engine, "connect", _sqlite_on_connect)
             event.listen(engine, "begin", _sqlite_on_begin)
             return engine
-        return create_engine(self.url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+        return pg_session.server_engine(self.url)  # no ping per transaction (see pg_session)
 
     @property
     def who(self) -> str:
@@ -153,31 +154,49 @@ class Database:
         A database problem the person can act on (not a database, damaged, read-only, disk full, server
         unreachable) comes out as an ``InventoryError`` of one sentence; its details go to the log.
         """
+        try:
+            with self._transaction(write) as conn:
+                yield conn
+        except (DBAPIError, sqlite3.Error, OSError) as exc:
+            raise self._explained(exc) from exc
+
+    def _explained(self, exc: BaseException) -> BaseException:
+        """The sentence for a database problem (``explain``), logged; or ``exc`` itself if there is none."""
+        problem = explain(exc, self.display_name)
+        if problem is None:
+            return exc
+        code = getattr(getattr(exc, "orig", exc), "sqlite_errorname", "")
+        log.warning("%s: %s %s", self.display_name, code, mask_secrets(str(exc)))
+        return problem
+
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator[Connection]:
+        """``connect`` without the explaining: a lost server connection is raised as a ``DBAPIError`` whose
+        ``connection_invalidated`` is set (and the connection dropped), to be run again by ``read``/``write``.
+        On a server, a write's NOTIFY goes just before the COMMIT (``pg_session.commit``)."""
         if write and self.read_only:
             raise InventoryError(read_only_message(self.display_name))
+        conn = self._checkout()
         try:
-            conn = self._checkout()
-            try:
-                if conn.get_execution_options().get("inventory_write") is not write:  # setting it re-joins events
-                    conn.execution_options(inventory_write=write)
-                with conn.begin():
+            if conn.get_execution_options().get("inventory_write") is not write:  # setting it re-joins events
+                conn.execution_options(inventory_write=write)
+            with conn.begin():
+                try:
                     yield conn
-                if write and self._checkpointer is not None:
-                    self._checkpointer.wrote()
-            finally:
-                self._checkin(conn)
-        except (DBAPIError, sqlite3.Error, OSError) as exc:
-            problem = explain(exc, self.display_name)
-            if problem is None:
-                raise
-            code = getattr(getattr(exc, "orig", exc), "sqlite_errorname", "")
-            log.warning("%s: %s %s", self.display_name, code, mask_secrets(str(exc)))
-            raise problem from exc
+                    if not self.is_sqlite:
+                        pg_session.commit(conn, write=write, name=self.display_name)
+                except BaseException:
+                    pg_session.drop_if_lost(conn)
+                    raise
+            if write and self._checkpointer is not None:
+                self._checkpointer.wrote()
+        finally:
+            self._checkin(conn)
 
     def _checkout(self) -> Connection:
         # SQLite: one connection is kept open between transactions (taking it is one atomic dict pop): checking
         # one out of the pool and wrapping it cost more than a short transaction's own statements (an order's
-        # events). A server's connections go back to the pool, which pings them before reuse.
+        # events). A server's connections go back to the pool (unpinged: see ``_build_engine``).
         if self.is_sqlite:
             conn = self._spare.pop("conn", None)
             if conn is not None and not conn.closed and not conn.invalidated:
@@ -191,27 +210,37 @@ class Database:
         conn.close()
 
     def read(self, fn: Callable[[Connection], T]) -> T:
-        with self.connect(write=False) as conn:
-            return fn(conn)
-
-    def write(self, fn: Callable[[Connection], T]) -> T:
-        """Run ``fn`` in one write transaction, retrying a bounded number of times on a lost race."""
+        """Run ``fn`` in one read transaction (run again if the server had dropped the connection)."""
         for attempt in range(1, RETRY_ATTEMPTS + 1):
             try:
-                with self.connect(write=True) as conn:
-                    result = fn(conn)
-                    if not self.is_sqlite:
-                        # Delivered at commit: other workstations refresh their open tables.
-                        conn.exec_driver_sql(f"NOTIFY {CHANNEL}")
-                    return result
-            except DBAPIError as exc:
+                with self._transaction(False) as conn:
+                    return fn(conn)
+            except (DBAPIError, sqlite3.Error, OSError) as exc:
+                if not (pg_session.connection_lost(exc) and attempt < RETRY_ATTEMPTS):
+                    raise self._explained(exc) from exc
+                self._reconnecting(exc)
+        raise AssertionError("unreachable")
+
+    def write(self, fn: Callable[[Connection], T]) -> T:
+        """Run ``fn`` in one write transaction, retrying a bounded number of times on a lost race, and on a
+        server connection that was found dropped before the COMMIT (nothing of the change was saved)."""
+        for attempt in range(1, RETRY_ATTEMPTS + 1):
+            try:
+                with self._transaction(True) as conn:
+                    return fn(conn)
+            except (DBAPIError, sqlite3.Error, OSError) as exc:
+                if pg_session.connection_lost(exc) and attempt < RETRY_ATTEMPTS:
+                    self._reconnecting(exc)
+                    continue
+                if not isinstance(exc, DBAPIError):
+                    raise self._explained(exc) from exc
                 if _sqlstate(exc) == "42501":
                     raise InventoryError(
                         "The server refused this change: your database role may not make it "
                         f"({str(exc.orig).strip().splitlines()[0]}). Ask an owner.",
                     ) from exc
                 if not _retryable(exc):
-                    raise
+                    raise self._explained(exc) from exc
                 if attempt == RETRY_ATTEMPTS:
                     raise InventoryError(
                         "The database stayed busy with other workstations' changes; nothing was changed. "
@@ -222,6 +251,10 @@ class Database:
                 log.info("retrying a write after %s (attempt %d)", exc.orig, attempt)
                 time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
         raise AssertionError("unreachable")
+
+    def _reconnecting(self, exc: DBAPIError) -> None:
+        self.retries += 1
+        log.info("%s: connection lost (%s); running it again", self.display_name, mask_secrets(str(exc.orig)))
 
     # -- schema -----------------------------------------------------------------------------------
     def schema_revision(self) -> str | None:

@@ -51,7 +51,7 @@ class Driver:
         try:
             cur.execute(text, params or {})
         except self.error as exc:
-            raise DBAPIError.instance(text, params, exc, self.error, hide_parameters=True) from exc
+            raise self._error(text, exc) from exc
         return cur
 
     def run_many(self, sql: Sql, rows: list[dict]) -> None:
@@ -61,14 +61,28 @@ class Driver:
             try:
                 cur.executemany(text, rows)
             except self.error as exc:
-                raise DBAPIError.instance(text, None, exc, self.error, hide_parameters=True) from exc
+                raise self._error(text, exc) from exc
 
+    @contextlib.contextmanager
     def batch(self):
         """Writes whose results nobody reads, sent to a server together (one round trip; SQLite: nothing)."""
-        return contextlib.nullcontext() if self.sqlite else self.raw.pipeline()
+        if self.sqlite:
+            yield
+            return
+        try:
+            with self.raw.pipeline():
+                yield
+        except self.error as exc:  # raised when the pipeline is waited for: as SQLAlchemy's, like the others
+            raise self._error("(pipeline)", exc) from exc
 
     def when(self, value: dt.datetime):
         """A time as the column holds it: SQLAlchemy stores SQLite's as text, without the zone."""
         if self.sqlite:  # SQLAlchemy's form, "%Y-%m-%d %H:%M:%S.%f" (isoformat is the faster way to it)
             return value.replace(tzinfo=None).isoformat(" ", "microseconds")
         return value
+
+    def _error(self, text: str, exc: Exception) -> DBAPIError:
+        # A lost server connection is said so, as SQLAlchemy says it of its own statements: the database layer
+        # then drops the connection and runs the transaction again on a new one (``pg_session``).
+        lost = not self.sqlite and self.raw.broken
+        return DBAPIError.instance(text, None, exc, self.error, hide_parameters=True, connection_invalidated=lost)

@@ -14,14 +14,14 @@ another index does not serve as well:
   items that have one (a lookup by barcode, ``barcode = ...`` or ``LIKE``, never looks for an empty one).
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-11-28
 """
 
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

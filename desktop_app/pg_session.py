@@ -1,0 +1,58 @@
+"""A PostgreSQL server's connections: no ping per transaction, a connection found lost runs the work again.
+
+- The pool does not ping a connection before each transaction (that was a round trip per transaction). A
+  connection the server dropped (a restart, an idle timeout) fails at its first statement, before anything
+  was committed: ``Database.read``/``write`` then drop it and run the transaction again on a new one
+  (``connection_lost``). A connection lost *during* the COMMIT is not run again — the COMMIT may have been
+  carried out — and the person is told so (``commit``).
+- After a write, the NOTIFY that tells other workstations to refresh (``watch.py``) goes just before the
+  COMMIT. (Sent in one round trip with it, through psycopg's pipeline mode, it measured slower here, as did a
+  whole transaction in pipeline mode: each wait in pipeline mode costs more than a plain round trip.)
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy.exc import DBAPIError
+
+from desktop_app.errors import InventoryError
+
+CHANNEL = "inventory_changes"  # the LISTEN/NOTIFY channel for "something changed"
+
+
+def server_engine(url: str) -> Engine:
+    return create_engine(url, pool_size=2, max_overflow=4)
+
+
+def commit(conn: Connection, *, write: bool, name: str) -> None:
+    """NOTIFY (after a write), then COMMIT; errors raised as SQLAlchemy's."""
+    raw, error = conn.connection.driver_connection, conn.dialect.dbapi.Error
+    if write:
+        try:
+            raw.execute(f"NOTIFY {CHANNEL}")
+        except error as exc:  # nothing committed yet: a lost connection runs the change again
+            raise DBAPIError.instance("NOTIFY", None, exc, error, connection_invalidated=raw.broken) from exc
+    try:
+        raw.commit()
+    except error as exc:
+        lost = bool(raw.broken)
+        if lost and write:
+            # The server may have carried the COMMIT out before the connection broke: running the change again
+            # could make it twice (an order placed twice), so the person is told to look first.
+            drop_if_lost(conn)
+            raise InventoryError(
+                f"The connection to {name} was lost while the change was being saved: it may or may not have "
+                "been saved. Look before you try again."
+            ) from exc
+        raise DBAPIError.instance("COMMIT", None, exc, error, connection_invalidated=lost) from exc
+
+
+def drop_if_lost(conn: Connection) -> None:
+    """Invalidate ``conn`` if its server connection broke (the pool then opens a new one)."""
+    if not conn.invalidated and conn.dialect.name != "sqlite" and conn.connection.driver_connection.broken:
+        conn.invalidate()
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """A server connection found dropped before the COMMIT was sent: nothing was saved, running again is safe."""
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
