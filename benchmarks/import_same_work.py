@@ -61,6 +61,9 @@ def same_work_import(db: str | Path, stock: str | Path, store: str, *, who: str 
     started = time.perf_counter()
     con = sqlite3.connect(db, isolation_level=None)
     try:
+        # The pragmas the editor's connections set (desktop_app/db.py): the same work on the same terms.
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "temp_store=MEMORY", "cache_size=-32768"):
+            con.execute(f"PRAGMA {pragma}")
         con.execute("BEGIN IMMEDIATE")
         con.execute("CREATE TEMPORARY TABLE s (line INTEGER PRIMARY KEY, num TEXT NOT NULL, hand INTEGER NOT NULL)")
         con.executemany("INSERT INTO s VALUES (?, ?, ?)", _rows(Path(stock)))
