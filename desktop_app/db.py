@@ -218,7 +218,7 @@ class Database:
             except (DBAPIError, sqlite3.Error, OSError) as exc:
                 if not (pg_session.connection_lost(exc) and attempt < RETRY_ATTEMPTS):
                     raise self._explained(exc) from exc
-                self._reconnecting(exc)
+                self._reconnecting(exc, attempt)
         raise AssertionError("unreachable")
 
     def write(self, fn: Callable[[Connection], T]) -> T:
@@ -230,7 +230,7 @@ class Database:
                     return fn(conn)
             except (DBAPIError, sqlite3.Error, OSError) as exc:
                 if pg_session.connection_lost(exc) and attempt < RETRY_ATTEMPTS:
-                    self._reconnecting(exc)
+                    self._reconnecting(exc, attempt)
                     continue
                 if not isinstance(exc, DBAPIError):
                     raise self._explained(exc) from exc
@@ -252,9 +252,13 @@ class Database:
                 time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
         raise AssertionError("unreachable")
 
-    def _reconnecting(self, exc: DBAPIError) -> None:
+    def _reconnecting(self, exc: DBAPIError, attempt: int) -> None:
+        """At once the first time (the pool's other connections may be stale too), then after a growing pause
+        (a restarting server takes a few seconds to accept connections again): 3 s in all."""
         self.retries += 1
         log.info("%s: connection lost (%s); running it again", self.display_name, mask_secrets(str(exc.orig)))
+        if attempt > 1:
+            time.sleep(0.1 * 2 ** (attempt - 1))
 
     # -- schema -----------------------------------------------------------------------------------
     def schema_revision(self) -> str | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from urllib.request import pathname2url
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,9 @@ class Checkpointer:
         if self._thread is None:
             with self._lock:
                 if self._thread is None and not self._stop.is_set() and not self._failed:
-                    self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+                    self._thread = threading.Thread(
+                        target=self._run, name=f"sqlite-checkpoint {self.path}", daemon=True
+                    )
                     self._thread.start()
 
     def stop(self) -> None:
@@ -67,7 +70,10 @@ class Checkpointer:
 
     def _run(self) -> None:
         try:
-            con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # mode=rw: a file that is gone is an error here, never a new empty database
+            con = sqlite3.connect(
+                f"file:{pathname2url(str(self.path))}?mode=rw", uri=True, isolation_level=None, check_same_thread=False
+            )
         except Exception as exc:  # noqa: BLE001 - never a traceback from this thread; the writers checkpoint
             log.info("no background checkpoint for %s: %s", self.path, exc)
             self._ended(failed=True)

@@ -218,6 +218,7 @@ class BulkStage:
         returned = [self._row(line) for line in lines]
         for line in lines:
             del self.staged[line]
+        self._after_found()
         if "ver" in names:
             self._refuse_stale()  # a refused row claims no item (as in the row-by-row path)
         self._mark_seen()
@@ -315,6 +316,9 @@ class BulkStage:
             self._sql(f"DELETE FROM {STAGE} WHERE line IN ({', '.join(str(int(n)) for n in part)})")
             for line in part:
                 self.staged.pop(line, None)
+
+    def _after_found(self) -> None:
+        """Every chunk's rows are found and staged (a prepared import adjusts what earlier chunks change)."""
 
     def _refuse_stale(self) -> None:
         """A grid row whose item changed after the grid loaded it is a conflict, never an overwrite."""

@@ -27,13 +27,14 @@ from pathlib import Path
 from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.exc import DBAPIError
 
+from desktop_app import pg_session
 from desktop_app.csvio import importer
 from desktop_app.csvio import values as cv
 from desktop_app.csvio.bulk import _OWN_COLUMNS, STAGE, BulkStage
 from desktop_app.csvio.claims import CLAIMS
 from desktop_app.csvio.job import ImportJob
 from desktop_app.csvio.summary import ImportCancelled, ImportRefused, ImportSummary
-from desktop_app.db import CHANNEL, Database, explain, read_only_message
+from desktop_app.db import Database, explain, read_only_message
 from desktop_app.errors import InventoryError
 from desktop_app.ledger import STAGE_COLUMNS, Ledger, load_statuses, load_store_rules
 from desktop_app.settings import get_store_row
@@ -64,7 +65,7 @@ class _PreparingStage(BulkStage):
 
     lock_items = False
 
-    def _refuse_stale(self) -> None:
+    def _after_found(self) -> None:
         # A direct import has applied the earlier chunks when it reads a chunk's items: a variant product's
         # counts then include its variants' changes. Its row is checked against those sums.
         self._sql(
@@ -73,7 +74,6 @@ class _PreparingStage(BulkStage):
                 new_ord = new_ord + CASE WHEN ord IS NULL THEN p.dord ELSE 0 END
             FROM {PARENTS} p WHERE p.parent = {STAGE}.item"""
         )
-        super()._refuse_stale()
 
 
 class _PreparingJob(ImportJob):
@@ -224,7 +224,9 @@ class PreparedImport:
                     "store_id": job.real_ledger.store_id,
                     "chunks": job.chunks,
                     "staged": conn.exec_driver_sql(f"SELECT COUNT(*) FROM {PREPARED}").scalar_one(),
-                    "fingerprint": fingerprint if job.general else None,
+                    # Refused rows (and the row-by-row path's) were judged by items the stage may not hold (a
+                    # variant product's sum): their messages stand only while no item at all has changed.
+                    "fingerprint": fingerprint if job.general or summary.rejected else None,
                 }
         except _NotPreparable:
             self._drop()
@@ -268,12 +270,22 @@ class PreparedImport:
             if why is None:
                 try:
                     applied = self._apply(progress, cancelled)
-                except (DBAPIError, sqlite3.Error, OSError) as exc:
+                except DBAPIError as exc:
+                    if not pg_session.connection_lost(exc):  # (lost before the COMMIT: nothing was written)
+                        raise explain(exc, self.db.display_name) or exc from exc
+                    applied, lost = None, True
+                except (sqlite3.Error, OSError) as exc:
                     raise explain(exc, self.db.display_name) or exc from exc
+                else:
+                    lost = False
                 if applied is not None:
                     self._drop()
                     return applied
-                why = "the catalog changed since the preview (another change to items, statuses or settings)"
+                why = (
+                    "the connection to the database was lost after the preview"
+                    if lost
+                    else "the catalog changed since the preview (another change to items, statuses or settings)"
+                )
             self.notice = f"{why[0].upper()}{why[1:]}, so the file was checked again and imported as it is now."
         self._drop()
         return self._import(dry_run=False, progress=progress, cancelled=cancelled)
@@ -384,19 +396,22 @@ class PreparedImport:
         if conn.get_execution_options().get("inventory_write") is not write:
             conn.execution_options(inventory_write=write)
         with conn.begin():
-            yield conn
-            if write and not self.db.is_sqlite:
-                conn.exec_driver_sql(f"NOTIFY {CHANNEL}")  # other workstations refresh their tables
+            try:
+                yield conn
+                if not self.db.is_sqlite:  # NOTIFY (other workstations refresh) and COMMIT, as every write's
+                    pg_session.commit(conn, write=write, name=self.db.display_name)
+            except BaseException:
+                pg_session.drop_if_lost(conn)
+                raise
 
     def close(self) -> None:
         """Drop the kept work (the wizard closed or went back). A preview still running drops it when it ends."""
+        self._close_when_done = True  # first: a preview ending meanwhile sees it and drops its work itself
         if self._lock.acquire(blocking=False):
             try:
                 self._drop()
             finally:
                 self._lock.release()
-        else:
-            self._close_when_done = True
 
     def _drop(self) -> None:
         self.prepared = False
@@ -406,6 +421,7 @@ class PreparedImport:
         try:
             if conn.in_transaction():
                 conn.rollback()
+            conn.execution_options(inventory_write=False)  # dropping temp tables waits for no other writer
             for table in (PREPARED, PARENTS, STAGE, CLAIMS):
                 conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
             if conn.in_transaction():
