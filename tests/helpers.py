@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import csv
 import io
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import weakref
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, event, func, select
 
 from desktop_app.schema import items, movements, order_lines
+
+_MIGRATED: list[str] = []  # the SQLite file migrated_sqlite copies, made once per process
+
+
+def migrated_sqlite(path) -> str:
+    """A new SQLite database at ``path``, already at the newest schema; returns ``path`` as a string.
+
+    A copy of one migrated once per process: migrating takes longer than a property test's example.
+    """
+    if not _MIGRATED:
+        from desktop_app.service import Inventory
+
+        folder = tempfile.mkdtemp(prefix="ie-migrated-")
+        atexit.register(shutil.rmtree, folder, True)
+        made = os.path.join(folder, "migrated.db")
+        Inventory(made).db.dispose()  # closed: nothing is left in a -wal
+        _MIGRATED.append(made)
+    shutil.copyfile(_MIGRATED[0], path)
+    return str(path)
 
 
 def history_mismatches(db) -> list[str]:

@@ -20,13 +20,13 @@ from desktop_app.csvio.importer import ImportRefused, import_file
 from desktop_app.queries import ROW_FIELDS, SORT_KEYS, UnitQuery, page_rows
 from desktop_app.schema import items
 from desktop_app.service import Inventory
-from tests.helpers import history_mismatches, write_csv
+from tests.helpers import history_mismatches, migrated_sqlite, write_csv
 
 _files = itertools.count()
 
 
 def small_catalog(path: str) -> Inventory:
-    inv = Inventory(path)
+    inv = Inventory(migrated_sqlite(path))
     inv.add_store("Main")
     inv.set_store("Main", track_inventory=True)
     inv.add_status("Preorder", back_order=True)

@@ -23,7 +23,7 @@ from desktop_app.errors import InventoryError
 from desktop_app.purchasing_schema import po_lines, purchase_orders
 from desktop_app.schema import events, field_changes, items, movements, status_changes
 from desktop_app.service import Inventory
-from tests.helpers import history_mismatches
+from tests.helpers import history_mismatches, migrated_sqlite
 
 UNITS = ["A", "B", "T-S", "T-M"]
 DATES = [None, dt.date(2026, 7, 1), dt.date(2026, 7, 15), dt.date(2026, 8, 1)]
@@ -45,7 +45,7 @@ class PurchasingMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="ie-po-"))
-        self.inv = inv = Inventory(str(self.dir / "p.db"))
+        self.inv = inv = Inventory(migrated_sqlite(self.dir / "p.db"))
         inv.add_store("Main")
         inv.set_store("Main", track_inventory=True, remove_when="ordered")
         inv.add_product("A", on_hand=3)

@@ -21,7 +21,7 @@ from desktop_app import orders as order_events
 from desktop_app.schema import events, movements
 from desktop_app.schema import orders as orders_table
 from desktop_app.service import Inventory
-from tests.helpers import committed_mismatches, history_mismatches
+from tests.helpers import committed_mismatches, history_mismatches, migrated_sqlite
 from tests.integration.test_storefront_orders import write_export
 
 UNITS = {"A": 3, "B": 1, "C": 5}
@@ -65,7 +65,7 @@ def final_states(files, count):
 
 
 def new_inventory(folder: Path, name: str, remove_when: str) -> Inventory:
-    inv = Inventory(str(folder / f"{name}.db"))
+    inv = Inventory(migrated_sqlite(folder / f"{name}.db"))
     inv.add_store("Main")
     inv.set_store("Main", track_inventory=True, remove_when=remove_when)
     for ref, qty in UNITS.items():
