@@ -425,22 +425,7 @@ class Ledger:
             WHERE s.rule IS NOT NULL ORDER BY s.line""",
             event=event,
         )
-        # Read with the driver's own cursor, in batches: a third of a million rows through result objects cost
-        # seconds; the log keeps them compactly (no report object per change).
-        cursor = conn.connection.dbapi_connection.cursor()
-        try:
-            cursor.execute(
-                f"""SELECT s.item, i.item_number, f.name, t.name, s.rule FROM {table} s JOIN items i ON i.id = s.item
-                JOIN statuses f ON f.id = s.old_status JOIN statuses t ON t.id = s.new_status
-                WHERE s.rule IS NOT NULL ORDER BY s.line"""
-            )
-            while batch := cursor.fetchmany(10_000):
-                if isinstance(self.status_changes, StatusChangeLog):
-                    self.status_changes.add_rows(batch)
-                else:
-                    self.status_changes.extend(StatusChangeReport(*row) for row in batch)
-        finally:
-            cursor.close()
+        self._report_staged_status_changes(table)
         return changed
 
     # -- many order events, written together (the storefront import) ---------------------------------
@@ -533,7 +518,7 @@ class Ledger:
         """What ``apply_staged`` would do to the units staged in ``table``, without writing anything but the
         table: each row's ``new_status`` and ``rule`` are decided (the same statement), its status changes
         are reported (into ``status_changes``, read in batches) and the number of units that would change is
-        returned. A prepared import (``prepared_import.py``) later applies the same rows with ``apply_staged``.
+        returned. A prepared import (``csvio/prepared.py``) later applies the same rows with ``apply_staged``.
         """
         conn = self.conn
         conn.execute(
@@ -543,7 +528,14 @@ class Ledger:
         changed = conn.execute(text(f"SELECT COUNT(*) FROM {table} WHERE {STAGED_CHANGED}")).scalar_one()
         if not changed:
             return 0
-        cursor = conn.connection.dbapi_connection.cursor()
+        self._report_staged_status_changes(table)
+        return changed
+
+    def _report_staged_status_changes(self, table: str) -> None:
+        """The staged rows' status changes, into ``status_changes``. Read with the driver's own cursor, in
+        batches: a third of a million rows through result objects cost seconds; the log keeps them compactly
+        (no report object per change)."""
+        cursor = self.conn.connection.dbapi_connection.cursor()
         try:
             cursor.execute(
                 f"""SELECT s.item, i.item_number, f.name, t.name, s.rule FROM {table} s JOIN items i ON i.id = s.item
@@ -557,7 +549,6 @@ class Ledger:
                     self.status_changes.extend(StatusChangeReport(*row) for row in batch)
         finally:
             cursor.close()
-        return changed
 
     # -- the staged changes on a server (PostgreSQL's part of ``apply_staged``) ------------------------------
     def _analyse_stage(self, table: str) -> None:
