@@ -225,14 +225,15 @@ def position_of(conn: Connection, q: UnitQuery, item_id: int) -> int:
     """The row number of an item in a view (counting in SQL, never loading the rows before it); -1 if the view
     does not show it.
 
-    Whether it does is asked of that one row first (on PostgreSQL its search row is read by its id, not
-    searched for): a window that keeps its selected item through a new filter asks for an item the filter
+    Whether it does is asked of that one row, with its sort key (on PostgreSQL its search row is read by its
+    id, not searched for): a window that keeps its selected item through a new filter asks for an item the filter
     most often leaves out, and counting the rows before it would cost a whole search for no row.
     """
-    shown = select(items.c.id).where(items.c.id == item_id, where_clause(q, conn))
-    if conn.execute(shown).scalar() is None:
+    key = SORT_KEYS.get(q.sort, items.c.id)
+    shown = conn.execute(select(key).where(items.c.id == item_id, where_clause(q, conn))).first()
+    if shown is None:
         return -1
-    before = _before(q, _key_value(conn, q, item_id), item_id)
+    before = _before(q, shown[0], item_id)
     return conn.execute(
         select(func.count()).select_from(items).where(where_clause(q, conn), before)
     ).scalar_one()
