@@ -147,7 +147,7 @@ class GridView(QTableView):
         self.frozen = FrozenColumn(self)
         self.horizontalHeader().sectionResized.connect(self._column_resized)
         self._place_frozen()
-        self._kept: tuple[int, int, int] | None = None
+        self._kept: tuple[int, int, int, object] | None = None
         model.modelAboutToBeReset.connect(self._remember_current)
         model.modelReset.connect(self._restore_current)
 
@@ -155,15 +155,17 @@ class GridView(QTableView):
     def _remember_current(self) -> None:
         index = self.currentIndex()
         item_id = self.grid.item_id(index.row()) if index.isValid() else None
-        self._kept = (item_id, index.column(), index.row()) if item_id is not None else None
+        self._kept = (item_id, index.column(), index.row(), self.grid.query) if item_id is not None else None
 
     def _restore_current(self) -> None:
         kept, self._kept = self._kept, None
         if kept is None:
             return
-        item_id, column, row = kept
-        if not (0 <= row < self.grid.rowCount() and self.grid.item_id(row) == item_id):
-            # It moved (a sort, or its values changed its place): ask where it is now.
+        item_id, column, row, query = kept
+        # After a new filter or sort the old row says nothing (reading it would cost a search of its own).
+        same_view = query == self.grid.query
+        if not (same_view and 0 <= row < self.grid.rowCount() and self.grid.item_id(row) == item_id):
+            # It moved (a sort, a filter, or its values changed its place): ask where it is now.
             try:
                 row = self.grid.state.inventory.view_position(self.grid.query, item_id)
             except InventoryError:

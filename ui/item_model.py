@@ -140,12 +140,16 @@ class ItemTableModel(QAbstractTableModel):
         if query != self.query:
             # A new order of the same rows keeps their count: only a new filter counts again.
             same_rows = query.with_(sort=self.query.sort, descending=self.query.descending) == self.query
-            self.query = query
-            self.refresh(count=not same_rows)
+            self.refresh(count=not same_rows, query=query)
 
-    def refresh(self, *, count: bool = True) -> None:
-        """Forget every cached page, and count again unless told the rows are the same (only the sort changed)."""
+    def refresh(self, *, count: bool = True, query: UnitQuery | None = None) -> None:
+        """Forget every cached page, and count again unless told the rows are the same (only the sort changed).
+
+        A new ``query`` takes effect inside the reset: a view told the model is about to reset still sees the
+        query its rows came from."""
         self.beginResetModel()
+        if query is not None:
+            self.query = query
         self._pages.clear()
         if count:
             self._count_rows()
