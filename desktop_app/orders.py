@@ -138,6 +138,7 @@ def place_order(
         statuses_by_id=statuses_by_id,
         store_row=rules,
     )
+    ledger._drv = drv  # the same driver connection (one wrapper less per transaction)
     # The lines are settled before they are written, so each is written once, with its final figures.
     lines = [_Line(None, units[ref].id, qty, 0, 0, 0, 0) for ref, qty in wanted]
     by_id = {u.id: u for u in units.values()}
@@ -221,6 +222,7 @@ def _event(conn: Connection, who: str, order_id: int, cause: str, allowed: tuple
         statuses_by_id=found.statuses,
         store_row=rules or found.store,
     )
+    ledger._drv = drv
     found.before = {ln.id: ln.values() for ln in found.lines}
     found.driver = drv
     return found, found.store, found.lines, found.units, ledger
