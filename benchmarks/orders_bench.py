@@ -1,9 +1,13 @@
 """Orders for the benchmark: a realistic mix, placed + paid + shipped through the service, and the same work in
 plain sqlite3 (the baseline), each in its own process.
 
-    python benchmarks/orders_bench.py service DATABASE ORDERS.json     # prints {"rate": …, "peak_mb": …}
+    python benchmarks/orders_bench.py service DATABASE ORDERS.json     # prints {"rate": …, "cpu_rate": …, "peak_mb": …}
     python benchmarks/orders_bench.py baseline DATABASE ORDERS.json
     python benchmarks/orders_bench.py baseline-bg DATABASE ORDERS.json   # the baseline, checkpointed as the service is
+
+``rate`` is orders per second of wall-clock time (the goal's figure); ``cpu_rate`` per second of the ordering
+thread's own CPU time, which a busy machine distorts less: compare two versions, or the service with the baseline,
+by it when the machine is shared.
 
 The mix (``make_orders``): one to three lines per order; a third of the lines take a unit from 1–3 on hand to 0
 (the store's Out of Stock rule fires), some order units whose status allows back orders beyond their stock

@@ -107,7 +107,7 @@ def place_order(
         store, rules, statuses_by_id, by_number = found
         if not wanted:
             raise InventoryError("An order needs at least one line (ITEM=QTY)")
-        units = _units_of_refs(conn, refs, numbers, others, by_number)
+        units = _units_of_refs(refs, numbers, _lock_others(conn, others), by_number)
     else:
         found = drv.run(order_sql.STORE_BY_NAME, {"name": store_name.strip().lower()}).fetchone()
         if found is None:
@@ -168,10 +168,10 @@ def place_order(
 
 
 def _lock_refs(conn: Connection, drv: Driver, refs: list) -> dict[str, Unit]:
-    """The units the order's ITEM arguments name (by item number in one query; ``#N`` by ItemID)."""
+    """The units the order's ITEM arguments name (``#N`` by ItemID first, then by item number in one query)."""
     by_number, others = _refs_by_number(refs)
-    found = order_sql.lock_units_by_number(drv, list(by_number))
-    return _units_of_refs(conn, refs, by_number, others, found)
+    by_item_id = _lock_others(conn, others)
+    return _units_of_refs(refs, by_number, by_item_id, order_sql.lock_units_by_number(drv, list(by_number)))
 
 
 def _refs_by_number(refs: list) -> tuple[dict[str, list], list]:
@@ -187,13 +187,17 @@ def _refs_by_number(refs: list) -> tuple[dict[str, list], list]:
     return by_number, others
 
 
-def _units_of_refs(conn: Connection, refs: list, by_number: dict, others: list, found: dict) -> dict[str, Unit]:
-    """Each ITEM argument's unit, in the order's order: ``found`` by item number, the others (``#N``) read here."""
+def _lock_others(conn: Connection, others: list) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
     for ref in others:
         locked = lock_units(conn, item_where(ref))
         if locked:
             units[ref] = next(iter(locked.values()))
+    return units
+
+
+def _units_of_refs(refs: list, by_number: dict, units: dict, found: dict) -> dict[str, Unit]:
+    """Each ITEM argument's unit, in the order's order: ``units`` (``#N``), and ``found`` by item number."""
     for number, unit in found.items():
         for ref in by_number.get(number, ()):
             units[ref] = unit
