@@ -114,18 +114,12 @@ class Ledger:
         """The event this ledger's history rows belong to, written on first need."""
         if self.event_id is None:
             drv = self._driver()
-            self.event_id = drv.run(
+            cur = drv.run(
                 _INSERT_EVENT,
-                {
-                    "cause": self.cause,
-                    "store_id": self.store_id,
-                    "order_id": self.order_id,
-                    "reverts_id": self.reverts_id,
-                    "who": self.who,
-                    "at": drv.when(self.at),
-                    "note": self.note,
-                },
-            ).fetchone()[0]
+                {"cause": self.cause, "store_id": self.store_id, "order_id": self.order_id,
+                 "reverts_id": self.reverts_id, "who": self.who, "at": drv.when(self.at), "note": self.note},
+            )  # SQLite: the row id, without RETURNING (whose rows SQLite buffers in a temporary table)
+            self.event_id = cur.lastrowid if drv.sqlite else cur.fetchone()[0]
         return self.event_id
 
     def change(
@@ -150,17 +144,15 @@ class Ledger:
                 f"{unit.label} uses variant inventory: its counts are the sums of its variants' counts; "
                 "change a variant instead"
             )
-        decision = rules.decide_status(
-            old=old_hand,
-            new=new_hand,
-            status=old_status,
-            status_allows_back_order=self.statuses[old_status].back_order,
-            discontinued=unit.discontinued,
-            non_inventory=unit.non_inventory,
-            store=self.rules,
-            requested_status=status,
-        )
-        new_status = decision.status if decision.changes(old_status) else old_status
+        if status is None and new_hand == old_hand:  # on hand stays, no status asked: the rules change nothing
+            new_status = old_status
+        else:
+            decision = rules.decide_status(
+                old=old_hand, new=new_hand, status=old_status,
+                status_allows_back_order=self.statuses[old_status].back_order, discontinued=unit.discontinued,
+                non_inventory=unit.non_inventory, store=self.rules, requested_status=status,
+            )
+            new_status = decision.status if decision.changes(old_status) else old_status
         if new_hand == old_hand and new_order == old_order and new_status == old_status:
             if committed_delta:
                 self._pending(unit)[2] += committed_delta
@@ -580,7 +572,8 @@ class Ledger:
 # three transactions ran about ten of them through SQLAlchemy, whose per-statement work cost more than SQLite's).
 _INSERT_EVENT = Sql(
     "INSERT INTO events (cause, store_id, order_id, reverts_id, who, at, note) "
-    "VALUES (:cause, :store_id, :order_id, :reverts_id, :who, :at, :note) RETURNING id"
+    "VALUES (:cause, :store_id, :order_id, :reverts_id, :who, :at, :note)",
+    pg_suffix=" RETURNING id",
 )
 _UNIT_UPDATES: dict[tuple[bool, ...], Sql] = {}
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, bindparam, select
 
-from desktop_app import order_sql
+from desktop_app import order_checks, order_sql, order_sqlite
 from desktop_app.catalog import ITEM_ID_FORM, item_where
 from desktop_app.driver import Driver
 from desktop_app.errors import InventoryError, NotFound
@@ -98,62 +98,37 @@ def place_order(
     that exists and is not sold by variant, and a quantity of at least 1.
     """
     drv = Driver(conn)
-    found = drv.run(order_sql.STORE_BY_NAME, {"name": store_name.strip().lower()}).fetchone()
-    if found is None:
-        get_store_row(conn, store_name)  # raises, naming the stores there are
-    store = order_sql.store_row(found)
-    if not wanted:
-        raise InventoryError("An order needs at least one line (ITEM=QTY)")
-    statuses_by_id = order_sql.load_statuses(drv, None if drv.sqlite else found[-1])
-    units = _lock_refs(conn, drv, [ref for ref, _ in wanted])
-    problems: list[str] = []
-    totals: dict[int, int] = defaultdict(int)
-    for n, (ref, qty) in enumerate(wanted, start=1):
-        where = f"line {n} ({ref}={qty})"
-        unit = units.get(ref)
-        if not isinstance(qty, int) or isinstance(qty, bool) or qty < 1:
-            problems.append(f"{where}: the quantity must be a whole number of at least 1")
-            continue
-        if unit is None:
-            problems.append(f"{where}: there is no item '{ref}'")
-            continue
-        if unit.use_variant_inventory:
-            problems.append(f"{where}: {unit.label} is sold by variant; order one of its variants")
-            continue
-        status = statuses_by_id[unit.status_id]
-        if accepted:
-            totals[unit.id] += qty
-            continue
-        if status.unavailable:
-            problems.append(f"{where}: {unit.label} is {status.name} and cannot be ordered")
-            continue
-        if unit.min_qty and qty < unit.min_qty:
-            problems.append(f"{where}: the minimum quantity of {unit.label} is {unit.min_qty}")
-        if unit.max_qty and qty > unit.max_qty:
-            problems.append(f"{where}: the maximum quantity of {unit.label} is {unit.max_qty}")
-        if unit.multiple_qty > 1 and qty % unit.multiple_qty:
-            problems.append(f"{where}: {unit.label} is sold in multiples of {unit.multiple_qty}")
-        totals[unit.id] += qty
-    if store.track_inventory and not accepted:
-        for unit in {u.id: u for u in units.values()}.values():
-            ref = unit.label
-            asked = totals.get(unit.id, 0)
-            if not asked or not unit.tracked or statuses_by_id[unit.status_id].back_order:
-                continue
-            available = unit.on_hand + unit.on_order - unit.committed
-            if asked > available:
-                lines = [f"line {n}" for n, (r, _) in enumerate(wanted, 1) if units.get(r) is unit]
-                lines = lines if len(lines) == 1 else [f"lines {', '.join(x[5:] for x in lines)}"]
-                problems.append(
-                    f"{', '.join(lines)} ({ref}): asks for {asked} but only {max(available, 0)} "
-                    f"{'is' if available == 1 else 'are'} available to sell"
-                )
+    refs = [ref for ref, _ in wanted]
+    if drv.sqlite:  # the store, statuses and units in one query (``order_sqlite``)
+        numbers, others = _refs_by_number(refs)
+        found = order_sqlite.place_reads(drv.raw, store_name, list(numbers))
+        if found is None:
+            get_store_row(conn, store_name)  # raises, naming the stores there are
+        store, rules, statuses_by_id, by_number = found
+        if not wanted:
+            raise InventoryError("An order needs at least one line (ITEM=QTY)")
+        units = _units_of_refs(refs, numbers, _lock_others(conn, others), by_number)
+    else:
+        found = drv.run(order_sql.STORE_BY_NAME, {"name": store_name.strip().lower()}).fetchone()
+        if found is None:
+            get_store_row(conn, store_name)  # raises, naming the stores there are
+        store = rules = order_sql.store_row(found)
+        if not wanted:
+            raise InventoryError("An order needs at least one line (ITEM=QTY)")
+        statuses_by_id = order_sql.load_statuses(drv, found[-1])
+        units = _lock_refs(conn, drv, refs)
+    problems = order_checks.refusals(
+        wanted, units, statuses_by_id, track=bool(store.track_inventory), accepted=accepted
+    )
     if problems:
         raise InventoryError("The order was refused; nothing was changed.", details=problems)
-    order_id = drv.run(
-        order_sql.INSERT_ORDER,
-        {"store_id": store.id, "paid": False, "placed_at": drv.when(dt.datetime.now(dt.UTC)), "who": who},
-    ).fetchone()[0]
+    placed_at = drv.when(dt.datetime.now(dt.UTC))
+    if drv.sqlite:
+        order_id = order_sqlite.insert_order(drv.raw, store.id, placed_at, who)
+    else:
+        order_id = drv.run(
+            order_sql.INSERT_ORDER, {"store_id": store.id, "paid": False, "placed_at": placed_at, "who": who}
+        ).fetchone()[0]
     ledger = Ledger(
         conn,
         cause="order placed",
@@ -161,8 +136,9 @@ def place_order(
         store_id=store.id,
         order_id=order_id,
         statuses_by_id=statuses_by_id,
-        store_row=store,
+        store_row=rules,
     )
+    ledger._drv = drv  # the same driver connection (one wrapper less per transaction)
     # The lines are settled before they are written, so each is written once, with its final figures.
     lines = [_Line(None, units[ref].id, qty, 0, 0, 0, 0) for ref, qty in wanted]
     by_id = {u.id: u for u in units.values()}
@@ -174,6 +150,10 @@ def place_order(
         track=bool(store.track_inventory),
         remove=store.remove_when == "ordered",
     )
+    if drv.sqlite:
+        order_sqlite.insert_lines(drv.raw, order_id, lines)
+        ledger.flush()
+        return order_id
     with drv.batch():  # on a server, one round trip
         drv.run_many(
             order_sql.INSERT_LINE,
@@ -188,26 +168,49 @@ def place_order(
 
 
 def _lock_refs(conn: Connection, drv: Driver, refs: list) -> dict[str, Unit]:
-    """The units the order's ITEM arguments name (by item number in one query; ``#N`` by ItemID)."""
-    units: dict[str, Unit] = {}
+    """The units the order's ITEM arguments name (``#N`` by ItemID first, then by item number in one query)."""
+    by_number, others = _refs_by_number(refs)
+    by_item_id = _lock_others(conn, others)
+    return _units_of_refs(refs, by_number, by_item_id, order_sql.lock_units_by_number(drv, list(by_number)))
+
+
+def _refs_by_number(refs: list) -> tuple[dict[str, list], list]:
+    """The ITEM arguments that are item numbers (by number, stripped), and the others (``#N``)."""
     by_number: dict[str, list] = defaultdict(list)
+    others = []
     for ref in dict.fromkeys(refs):
         text = (ref or "").strip() if isinstance(ref, str) else ref
         if isinstance(text, str) and not ITEM_ID_FORM.fullmatch(text):
             by_number[text].append(ref)
-            continue
-        found = lock_units(conn, item_where(ref))
-        if found:
-            units[ref] = next(iter(found.values()))
-    for number, unit in order_sql.lock_units_by_number(drv, list(by_number)).items():
+        else:
+            others.append(ref)
+    return by_number, others
+
+
+def _lock_others(conn: Connection, others: list) -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+    for ref in others:
+        locked = lock_units(conn, item_where(ref))
+        if locked:
+            units[ref] = next(iter(locked.values()))
+    return units
+
+
+def _units_of_refs(refs: list, by_number: dict, units: dict, found: dict) -> dict[str, Unit]:
+    """Each ITEM argument's unit, in the order's order: ``units`` (``#N``), and ``found`` by item number."""
+    for number, unit in found.items():
         for ref in by_number.get(number, ()):
             units[ref] = unit
-    return {ref: units[ref] for ref in dict.fromkeys(refs) if ref in units}  # in the order's order
+    return {ref: units[ref] for ref in dict.fromkeys(refs) if ref in units}
 
 
 def _event(conn: Connection, who: str, order_id: int, cause: str, allowed: tuple[str, ...], verb: str):
     drv = Driver(conn)
-    found = order_sql.load_event(drv, order_id)
+    rules = None
+    if drv.sqlite:  # one query, and the store's rules kept (``order_sqlite``)
+        found, rules = order_sqlite.load_event(drv.raw, order_id) or (None, None)
+    else:
+        found = order_sql.load_event(drv, order_id)
     if found is None:  # no such order (or, never made by this code, one with no lines)
         found = _event_without_lines(conn, order_id)
     if found.state == "deleted":
@@ -221,8 +224,9 @@ def _event(conn: Connection, who: str, order_id: int, cause: str, allowed: tuple
         store_id=found.store.id,
         order_id=order_id,
         statuses_by_id=found.statuses,
-        store_row=found.store,
+        store_row=rules or found.store,
     )
+    ledger._drv = drv
     found.before = {ln.id: ln.values() for ln in found.lines}
     found.driver = drv
     return found, found.store, found.lines, found.units, ledger
@@ -236,6 +240,13 @@ def _event_without_lines(conn: Connection, order_id: int) -> order_sql.EventRows
 
 
 def _finish(conn: Connection, order_id: int, ledger: Ledger, event, **values) -> None:
+    if event.driver.sqlite:
+        order_sqlite.save_lines(event.driver.raw, event.lines, event.before)
+        ledger.flush()
+        changed = {k: v for k, v in values.items() if getattr(event, k) != v}
+        if changed:
+            order_sqlite.update_order(event.driver.raw, order_id, changed)
+        return
     with event.driver.batch():  # on a server, one round trip
         order_sql.save_lines(event.driver, event.lines, event.before)
         ledger.flush()

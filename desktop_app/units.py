@@ -139,7 +139,9 @@ def load_store_rules(conn: Connection, store_id: int) -> rules.StoreRules:
 
 
 def store_rules(row) -> rules.StoreRules:
-    """The rules' view of a ``stores`` row."""
+    """The rules' view of a ``stores`` row (or the rules themselves, as a caller that keeps them passes them)."""
+    if isinstance(row, rules.StoreRules):
+        return row
     return rules.StoreRules(
         track_inventory=bool(row.track_inventory),
         default_in_stock=row.default_in_stock_id,

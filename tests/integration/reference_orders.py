@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, select
 
+from desktop_app import rules
+from desktop_app.models import StatusChangeReport
 from desktop_app.schema import events, movements, status_changes
 
 from desktop_app.catalog import item_where
@@ -353,7 +355,87 @@ def resettle_store(conn: Connection, who: str, store_id: int) -> None:
 
 
 class ReferenceLedger(Ledger):
-    """``Ledger`` with its event and flush as they were: SQLAlchemy Core statements, every count assigned."""
+    """``Ledger`` with its event, change and flush as they were: SQLAlchemy Core statements, every count assigned,
+    and every change through ``rules.decide_status``."""
+
+    def change(
+        self,
+        unit: Unit,
+        *,
+        on_hand: int | None = None,
+        on_order: int | None = None,
+        status: int | None = None,
+        committed_delta: int = 0,
+        choice_rule: str = rules.MANUAL,
+    ) -> None:
+        """Set a unit's counts and (optionally) a status the user chose; the rules decide the rest.
+
+        ``choice_rule`` names a chosen status in the history: "manual", or "revert" when a batch is undone.
+        """
+        old_hand, old_order, old_status = unit.on_hand, unit.on_order, unit.status_id
+        new_hand = old_hand if on_hand is None else on_hand
+        new_order = old_order if on_order is None else on_order
+        if unit.use_variant_inventory and (new_hand != old_hand or new_order != old_order):
+            raise InventoryError(
+                f"{unit.label} uses variant inventory: its counts are the sums of its variants' counts; "
+                "change a variant instead"
+            )
+        decision = rules.decide_status(
+            old=old_hand,
+            new=new_hand,
+            status=old_status,
+            status_allows_back_order=self.statuses[old_status].back_order,
+            discontinued=unit.discontinued,
+            non_inventory=unit.non_inventory,
+            store=self.rules,
+            requested_status=status,
+        )
+        new_status = decision.status if decision.changes(old_status) else old_status
+        if new_hand == old_hand and new_order == old_order and new_status == old_status:
+            if committed_delta:
+                self._pending(unit)[2] += committed_delta
+                unit.committed += committed_delta
+                self._parent(unit, 0, 0, committed_delta)
+            return
+        event_id = self.ensure_event()
+        pending = self._pending(unit)
+        if new_hand != old_hand:
+            self._movements.append(
+                {"e": event_id, "u": unit.id, "q": "on_hand", "d": new_hand - old_hand, "a": new_hand}
+            )
+        if new_order != old_order:
+            self._movements.append(
+                {"e": event_id, "u": unit.id, "q": "on_order", "d": new_order - old_order, "a": new_order}
+            )
+        if new_status != old_status:
+            old_name, new_name = self.statuses[old_status].name, self.statuses[new_status].name
+            rule = choice_rule if decision.rule == rules.MANUAL else decision.rule
+            self._status_rows.append({"e": event_id, "u": unit.id, "f": old_name, "t": new_name, "r": rule})
+            self.status_changes.append(
+                StatusChangeReport(unit.id, unit.item_number, old_name, new_name, rule)
+            )
+        pending[0] += new_hand - old_hand
+        pending[1] += new_order - old_order
+        pending[2] += committed_delta
+        pending[3] = new_status
+        self._parent(unit, new_hand - old_hand, new_order - old_order, committed_delta)
+        unit.on_hand, unit.on_order, unit.status_id = new_hand, new_order, new_status
+        unit.committed += committed_delta
+        unit.version += 1
+
+    def _pending(self, unit: Unit) -> list:
+        pending = self._updates.get(unit.id)
+        if pending is None:
+            # on hand, on order and committed deltas, the new status, the status as it was
+            pending = self._updates[unit.id] = [0, 0, 0, unit.status_id, unit.status_id]
+        return pending
+
+    def _parent(self, unit: Unit, d_hand: int, d_order: int, d_committed: int) -> None:
+        if unit.parent_id is not None and (d_hand or d_order or d_committed):
+            sums = self._parent_deltas[unit.parent_id]
+            sums[0] += d_hand
+            sums[1] += d_order
+            sums[2] += d_committed
 
     def ensure_event(self) -> int:
         if self.event_id is None:

@@ -2,7 +2,9 @@
 
 Random sequences of orders — several lines, units that cross zero so the status rules fire, a back-order
 status, a discontinued unit, variants, stores removing stock when ordered, paid or shipped, or not tracking —
-with payments, shipments, cancellations, deletions, returns, store settings and status edits in between, run
+with payments, shipments, cancellations, deletions, returns, store settings and status edits (renames, the
+back-order and unavailable flags) in between, made through a second connection to the same database (another
+workstation: the fast path keeps what it built of the statuses and stores while their rows read the same), run
 on two copies of one catalog: through the service (the fast path) and through the path as it was
 (``reference_orders``). Afterwards both databases hold the same rows: counts, statuses, orders, lines, and
 every event, movement and status change (of the clock's times, that they are stored alike); a refused step is
@@ -73,14 +75,19 @@ steps = st.lists(
         st.tuples(st.just("tracking"), st.sampled_from(STORES[:3]), st.booleans()),
         st.tuples(st.just("remove_when"), st.sampled_from(STORES[:3]), st.sampled_from(["ordered", "paid"])),
         st.tuples(st.just("rename"), st.sampled_from(["Out of Stock", "Back Order", "Made to Order"])),
+        st.tuples(
+            st.just("flags"), st.sampled_from(["In Stock", "Out of Stock", "Made to Order"]), st.booleans(),
+            st.booleans(),
+        ),
     ),
     min_size=8,
     max_size=30,
 )
 
 
-def run(inv: Inventory, fast: bool, step, placed: list[int]):
-    """One step; returns what a user would see (an order id, or the refusal's message and details)."""
+def run(inv: Inventory, fast: bool, step, placed: list[int], other: Inventory):
+    """One step; returns what a user would see (an order id, or the refusal's message and details). Settings and
+    statuses are changed through ``other``, another connection to the same database."""
     kind = step[0]
     path = None if fast else reference_orders
     try:
@@ -107,13 +114,16 @@ def run(inv: Inventory, fast: bool, step, placed: list[int]):
         if kind == "restock":  # for a store: back above 0, the rules fire
             return inv.adjust([(step[1], step[2])], store=step[3]).changed_units
         if kind == "tracking":
-            return inv.set_store(step[1], track_inventory=step[2]).track_inventory
+            return other.set_store(step[1], track_inventory=step[2]).track_inventory
         if kind == "remove_when":
-            return inv.set_store(step[1], remove_when=step[2]).remove_when
+            return other.set_store(step[1], remove_when=step[2]).remove_when
+        current = {s.name.split(" #")[0]: s.name for s in other.statuses()}[step[1]]
         if kind == "rename":  # the next order must write the new name into its status changes
-            current = {s.name.split(" #")[0]: s.name for s in inv.statuses()}[step[1]]
             base, _, n = current.partition(" #")
-            return inv.edit_status(current, rename=f"{base} #{int(n or 0) + 1}").name
+            return other.edit_status(current, rename=f"{base} #{int(n or 0) + 1}").name
+        if kind == "flags":  # the next order's refusals and rules must follow them
+            status = other.edit_status(current, back_order=step[2], unavailable=step[3])
+            return status.back_order, status.unavailable
     except InventoryError as exc:
         return ("refused", str(exc), tuple(getattr(exc, "details", ()) or ()))
     raise AssertionError(step)
@@ -141,13 +151,14 @@ def test_fast_order_path_writes_what_the_old_path_wrote(steps):
     folder = Path(tempfile.mkdtemp(prefix="ie-orders-"))
     copies = [TEMPLATE.new_url(str(folder / name)) for name in ("fast.db", "reference.db")]
     try:
-        inventories = [Inventory(next(copy)) for copy in copies]
-        fast, reference = inventories
+        urls = [next(copy) for copy in copies]
+        inventories = [Inventory(url) for url in urls] + [Inventory(url) for url in urls]
+        fast, reference, fast_other, reference_other = inventories
         placed_fast: list[int] = []
         placed_reference: list[int] = []
         for step in steps:
-            seen = run(fast, True, step, placed_fast)
-            assert seen == run(reference, False, step, placed_reference), step
+            seen = run(fast, True, step, placed_fast, fast_other)
+            assert seen == run(reference, False, step, placed_reference, reference_other), step
         assert dump(fast) == dump(reference)
         for inv in inventories:
             inv.db.dispose()
