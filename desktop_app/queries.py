@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    any_,
     bindparam,
     column,
     false,
@@ -332,7 +333,24 @@ def count(conn: Connection, q: UnitQuery) -> int:
     return conn.execute(select(func.count()).select_from(_source(conn, q)).where(where_clause(q, conn))).scalar_one()
 
 
+def _window_of_counts(conn: Connection, q: UnitQuery, offset: int, limit: int):
+    """A counted view sorted by a count whose rows ``item_counts`` picks alone: the window's ids and keys, read
+    from its index (the rows skipped by the offset are never joined to ``items``); else None."""
+    if not (q.sort in COUNTS_SORT_KEYS and counted(conn, q) and _counts_alone(q)):
+        return None
+    key, ident = _key(q, conn)
+    return (
+        select(ident.label("id"), key.label("sort_key")).select_from(ITEM_COUNTS)
+        .where(where_clause(q, conn, alone=True)).order_by(*order_by(q, conn)).offset(offset).limit(limit)
+        .subquery("window")
+    )
+
+
 def page_ids(conn: Connection, q: UnitQuery, offset: int, limit: int) -> list[int]:
+    window = _window_of_counts(conn, q, offset, limit)
+    if window is not None:
+        ordering = _ordering(window.c.sort_key, window.c.id, nullable=False, descending=q.descending)
+        return list(conn.execute(select(window.c.id).order_by(*ordering)).scalars())
     stmt = (
         select(items.c.id).select_from(_source(conn, q)).where(where_clause(q, conn))
         .order_by(*order_by(q, conn)).offset(offset).limit(limit)
@@ -371,6 +389,10 @@ _ROW_COLUMNS = [items.c[name] for name in ROW_FIELDS]
 
 def _window(conn: Connection, q: UnitQuery, offset: int, limit: int, *, sort_rows: bool):
     source = _source(conn, q)
+    window = None if sort_rows else _window_of_counts(conn, q, offset, limit)
+    if window is not None:
+        ordering = _ordering(window.c.sort_key, window.c.id, nullable=False, descending=q.descending)
+        return select(*_ROW_COLUMNS).join_from(window, items, items.c.id == window.c.id).order_by(*ordering)
     if not sort_rows:
         return (
             select(*_ROW_COLUMNS).select_from(source).where(where_clause(q, conn))
@@ -379,8 +401,15 @@ def _window(conn: Connection, q: UnitQuery, offset: int, limit: int, *, sort_row
     # OFFSET 0 keeps the filtered rows a query of their own (neither SQLite nor PostgreSQL merges such a subquery
     # into the outer one): they are found by the filter's index, then sorted.
     key, _ident = _key(q, conn)
+    where = where_clause(q, conn)
+    if counted(conn, q) and _counts_alone(q):
+        # Picked by item_counts' index, then found in items by key (joined, the planner may read every item);
+        # items holds the same counts, so the rows are sorted by its columns.
+        source, key = items, SORT_KEYS.get(q.sort, items.c.id)
+        picked = select(ITEM_COUNTS.c.id).where(where_clause(q, conn, alone=True)).scalar_subquery()
+        where = and_(where_clause(q.with_(status_id=None, stock="", sort="id"), conn), items.c.id == any_(func.array(picked)))
     view = (
-        select(*_ROW_COLUMNS, key.label("sort_key")).select_from(source).where(where_clause(q, conn))
+        select(*_ROW_COLUMNS, key.label("sort_key")).select_from(source).where(where)
         .offset(0).subquery("picked")
     )
     ordering = _ordering(view.c.sort_key, view.c.id, nullable=q.sort in NULLABLE_SORTS, descending=q.descending)
