@@ -38,11 +38,12 @@ def mirror_drift(inventory) -> list[tuple]:
     )).all())
 
 
-def sort_value(row: tuple, sort: str) -> int:
+def sort_value(row: tuple, sort: str):
     hand, order, committed = row[FIELDS["on_hand"]], row[FIELDS["on_order"]], row[FIELDS["committed"]]
     return {
         "on_hand": hand, "on_order": order, "committed": committed, "available": hand + order,
         "available_to_sell": hand + order - committed, "status": row[FIELDS["status_id"]],
+        "name": row[FIELDS["name"]].lower(),
     }[sort]
 
 
@@ -71,23 +72,24 @@ def assert_views_follow(inventory) -> None:
     statuses = {s.id: s for s in inventory.statuses()}
     filters = [{}, {"stock": "out"}, {"stock": "back_ordered"}, {"stock": "low"}, {"stock": "disagrees"},
                *({"status_id": sid} for sid in statuses)]
+    # Every count sort both ways; each filter under a count sort and under a sort of items' own (by name).
+    views = [(sort, {}, descending) for sort in COUNT_SORTS for descending in (False, True)]
+    views += [(sort, chosen, sort == "name") for chosen in filters[1:] for sort in ("on_hand", "status", "name")]
     for scope in ("units", "products"):
         everything = inventory.view_page(UnitQuery(scope=scope), 0, 1000)  # by id: items alone
-        for sort in COUNT_SORTS:
-            for chosen in filters:
-                for descending in (False, True):
-                    query = UnitQuery(scope=scope, sort=sort, descending=descending, **chosen)
-                    rows = sorted((r for r in everything if keeps(r, query, statuses)),
-                                  key=lambda r, s=sort: (sort_value(r, s), r[0]), reverse=descending)
-                    want = [r[0] for r in rows]
-                    total = inventory.view_count(query)
-                    assert total == len(want), query
-                    got = [r[0] for r in inventory.view_page(query, 0, 1000, total)]
-                    tail = [r[0] for r in inventory.view_page(query, max(0, total - 2), 2, total)]
-                    assert (got, tail) == (want, want[-2:]), query
-                    if want:
-                        middle = want[len(want) // 2]
-                        assert inventory.view_position(query, middle) == len(want) // 2, query
+        for sort, chosen, descending in views:
+            query = UnitQuery(scope=scope, sort=sort, descending=descending, **chosen)
+            rows = sorted((r for r in everything if keeps(r, query, statuses)),
+                          key=lambda r, s=sort: (sort_value(r, s), r[0]), reverse=descending)
+            want = [r[0] for r in rows]
+            total = inventory.view_count(query)
+            assert total == len(want), query
+            got = [r[0] for r in inventory.view_page(query, 0, 1000, total)]
+            tail = [r[0] for r in inventory.view_page(query, max(0, total - 2), 2, total)]
+            assert (got, tail) == (want, want[-2:]), query
+            if want:
+                middle = want[len(want) // 2]
+                assert inventory.view_position(query, middle) == len(want) // 2, query
 
 
 def test_views_sort_and_filter_by_counts_and_statuses_after_every_kind_of_write(shop, tmp_path):
