@@ -10,7 +10,6 @@ import weakref
 from dataclasses import dataclass, replace
 
 from sqlalchemy import (
-    Boolean,
     Connection,
     Integer,
     String,
@@ -29,6 +28,7 @@ from sqlalchemy import (
 )
 
 from desktop_app.catalog import _item
+from desktop_app.item_counts import COUNTS_SORT_KEYS, ITEM_COUNTS, counted, counts_alone
 from desktop_app.models import Item
 from desktop_app.schema import items, statuses
 
@@ -62,25 +62,6 @@ SORT_KEYS = {
     "id": items.c.id,
 }
 
-# PostgreSQL: the counts and statuses the views sort and filter by, mirrored from ``items`` by triggers into a
-# narrow table that carries their indexes (migration 0015), so that a count change on ``items`` writes no index
-# entry there (a HOT update). A view that sorts or filters by one of them reads it from this table, joined to
-# ``items`` by key; any other view reads ``items`` alone.
-COUNTED = ("on_hand", "on_order", "committed", "status_id")
-ITEM_COUNTS = table(
-    "item_counts", column("id", Integer), column("unit", Boolean), column("product", Boolean),
-    *(column(name, Integer) for name in COUNTED),
-)
-_C = ITEM_COUNTS.c
-COUNTS_SORT_KEYS = {
-    "status": _C.status_id,
-    "on_hand": _C.on_hand,
-    "on_order": _C.on_order,
-    "committed": _C.committed,
-    "available": _C.on_hand + _C.on_order,
-    "available_to_sell": _C.on_hand + _C.on_order - _C.committed,
-}
-_counts_table_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -115,29 +96,6 @@ def _has_search_table(conn: Connection) -> bool:
     if found is None:
         found = _search_table_of[engine] = inspect(conn).has_table("item_search")
     return found
-
-
-def _has_counts_table(conn: Connection) -> bool:
-    engine = conn.engine
-    found = _counts_table_of.get(engine)
-    if found is None:
-        found = _counts_table_of[engine] = inspect(conn).has_table("item_counts")
-    return found
-
-
-def counted(conn: Connection | None, q: UnitQuery) -> bool:
-    """Whether the view reads its counts from ``item_counts`` (PostgreSQL, sorting or filtering by a count)."""
-    return (
-        conn is not None
-        and conn.dialect.name == "postgresql"
-        and (q.sort in COUNTS_SORT_KEYS or q.status_id is not None or bool(q.stock))
-        and _has_counts_table(conn)
-    )
-
-
-def _counts_alone(q: UnitQuery) -> bool:
-    """A counted view whose rows ``item_counts`` picks by itself (a count of them needs no ``items``)."""
-    return not (q.search and q.search.strip()) and q.stock in ("", "out", "back_ordered") and q.scope != "variants_of"
 
 
 def _source(conn: Connection | None, q: UnitQuery):
@@ -289,7 +247,7 @@ def _key_value(conn: Connection, q: UnitQuery, item_id: int):
 def position_of(conn: Connection, q: UnitQuery, item_id: int) -> int:
     """The row number of an item in a view (counting in SQL, never loading the rows before it)."""
     before = _before(q, _key_value(conn, q, item_id), item_id, conn)
-    alone = counted(conn, q) and _counts_alone(q) and q.sort in COUNTS_SORT_KEYS
+    alone = counted(conn, q) and counts_alone(q) and q.sort in COUNTS_SORT_KEYS
     return conn.execute(
         select(func.count()).select_from(ITEM_COUNTS if alone else _source(conn, q))
         .where(where_clause(q, conn, alone=alone), before)
@@ -324,7 +282,7 @@ _SQLITE_WHOLE_SCOPE_COUNT = {
 def count(conn: Connection, q: UnitQuery) -> int:
     if conn.dialect.name == "sqlite" and q.scope in _SQLITE_WHOLE_SCOPE_COUNT and not _filtered(q):
         return conn.execute(text(_SQLITE_WHOLE_SCOPE_COUNT[q.scope])).scalar_one()
-    if not _filtered(q) or (counted(conn, q) and _counts_alone(q)):  # one table, whatever the sort
+    if not _filtered(q) or (counted(conn, q) and counts_alone(q)):  # one table, whatever the sort
         q = q.with_(sort="id") if not _filtered(q) else q
         source = ITEM_COUNTS if counted(conn, q) else items
         return conn.execute(
@@ -336,7 +294,7 @@ def count(conn: Connection, q: UnitQuery) -> int:
 def _window_of_counts(conn: Connection, q: UnitQuery, offset: int, limit: int):
     """A counted view sorted by a count whose rows ``item_counts`` picks alone: the window's ids and keys, read
     from its index (the rows skipped by the offset are never joined to ``items``); else None."""
-    if not (q.sort in COUNTS_SORT_KEYS and counted(conn, q) and _counts_alone(q)):
+    if not (q.sort in COUNTS_SORT_KEYS and counted(conn, q) and counts_alone(q)):
         return None
     key, ident = _key(q, conn)
     return (
@@ -402,7 +360,7 @@ def _window(conn: Connection, q: UnitQuery, offset: int, limit: int, *, sort_row
     # into the outer one): they are found by the filter's index, then sorted.
     key, _ident = _key(q, conn)
     where = where_clause(q, conn)
-    if counted(conn, q) and _counts_alone(q):
+    if counted(conn, q) and counts_alone(q):
         # Picked by item_counts' index, then found in items by key (joined, the planner may read every item);
         # items holds the same counts, so the rows are sorted by its columns.
         source, key = items, SORT_KEYS.get(q.sort, items.c.id)
