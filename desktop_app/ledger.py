@@ -394,13 +394,15 @@ class Ledger:
                         FROM {table} s WHERE items.id = s.item AND {where}""")
         counts = [c for c in (("on_hand", "new_hand", "old_hand", "hand"), ("on_order", "new_ord", "old_ord", "ord"))
                   if c[3] in present]
-        if counts:
+        if counts:  # the parents' sums; PostgreSQL finds the parents by key (it hashed the whole catalog per chunk)
+            by_key = "" if conn.dialect.name != "postgresql" else (
+                f" AND items.id = ANY (ARRAY(SELECT DISTINCT parent FROM {table} WHERE parent IS NOT NULL))")
             sums = ", ".join(f"SUM({new} - {old}) AS d_{kind}" for _, new, old, kind in counts)
             sql(f"""UPDATE items SET {", ".join(f"{col} = items.{col} + d.d_{kind}" for col, _, _, kind in counts)},
                 version = items.version + 1
                 FROM (SELECT parent, {sums} FROM {table} WHERE parent IS NOT NULL
                       AND ({" OR ".join(f"{new} <> {old}" for _, new, old, _ in counts)}) GROUP BY parent) d
-                WHERE items.id = d.parent AND ({" OR ".join(f"d.d_{kind} <> 0" for *_, kind in counts)})""")
+                WHERE items.id = d.parent AND ({" OR ".join(f"d.d_{kind} <> 0" for *_, kind in counts)}){by_key}""")
         for quantity, new, old, _kind in counts:
             self.movement_count += sql(
                 f"""INSERT INTO movements (event_id, unit_id, quantity, delta, after)

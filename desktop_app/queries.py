@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    any_,
     bindparam,
     column,
     false,
@@ -27,6 +28,7 @@ from sqlalchemy import (
 )
 
 from desktop_app.catalog import _item
+from desktop_app.item_counts import COUNTS_SORT_KEYS, ITEM_COUNTS, counted, counts_alone
 from desktop_app.models import Item
 from desktop_app.schema import items, statuses
 
@@ -59,6 +61,7 @@ SORT_KEYS = {
     "low_stock_qty": items.c.low_stock_qty,
     "id": items.c.id,
 }
+
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,13 @@ def _has_search_table(conn: Connection) -> bool:
     return found
 
 
+def _source(conn: Connection | None, q: UnitQuery):
+    """What a view's statement reads: ``items``, joined to ``item_counts`` for a counted view."""
+    if counted(conn, q):
+        return items.join(ITEM_COUNTS, ITEM_COUNTS.c.id == items.c.id)
+    return items
+
+
 def _search(conn: Connection | None, fragment: str):
     """Item number or name contains ``fragment`` (any case): the trigram index on SQLite, LIKE elsewhere."""
     if conn is not None and conn.dialect.name == "sqlite" and len(fragment) >= 3:
@@ -115,34 +125,40 @@ def _search(conn: Connection | None, fragment: str):
     return or_(items.c.item_number.like(pattern, escape="\\"), items.c.name.like(pattern, escape="\\"))
 
 
-def where_clause(q: UnitQuery, conn: Connection | None = None):
+def where_clause(q: UnitQuery, conn: Connection | None = None, *, alone: bool = False):
+    """The view's condition; on a counted view (``counted``) its counts are ``item_counts``' and its scope is
+    named on both tables (so either table's partial indexes serve it); ``alone``: on ``item_counts`` only."""
     conditions = []
+    on = ITEM_COUNTS.c if counted(conn, q) else items.c
     if q.scope == "units":
-        conditions.append(items.c.use_variant_inventory == false())
+        conditions += [] if alone else [items.c.use_variant_inventory == false()]
+        conditions += [ITEM_COUNTS.c.unit] if on is ITEM_COUNTS.c else []
     elif q.scope == "products":
-        conditions.append(items.c.parent_id.is_(None))
+        conditions += [] if alone else [items.c.parent_id.is_(None)]
+        conditions += [ITEM_COUNTS.c.product] if on is ITEM_COUNTS.c else []
     elif q.scope == "variants_of":
         conditions.append(items.c.parent_id == q.parent_id)
     if q.search and q.search.strip():
         conditions.append(_search(conn, q.search.strip()))
     if q.status_id is not None:
-        conditions.append(items.c.status_id == q.status_id)
+        conditions.append(on.status_id == q.status_id)
     if q.stock == "low":
-        conditions.append(and_(items.c.low_stock_warning == true(), items.c.on_hand <= items.c.low_stock_qty))
+        conditions.append(and_(items.c.low_stock_warning == true(), on.on_hand <= items.c.low_stock_qty))
     elif q.stock == "out":
-        conditions.append(items.c.on_hand <= 0)
+        conditions.append(on.on_hand <= 0)
     elif q.stock == "back_ordered":
-        conditions.append(items.c.on_hand < 0)
+        conditions.append(on.on_hand < 0)
     elif q.stock == "disagrees":
-        conditions.append(status_disagrees())
+        conditions.append(status_disagrees(on))
     return and_(true(), *conditions)
 
 
-def status_disagrees():
+def status_disagrees(on=items.c):
     """A tracked stock unit whose status contradicts its count (SQL form of ``disagrees``, below).
 
     Unavailable with stock on hand (and not discontinued: a discontinued item may keep its unavailable
-    status while stock remains), or orderable without back orders at 0 or less.
+    status while stock remains), or orderable without back orders at 0 or less. ``on``: where the counts are
+    read (``items``, or ``item_counts`` on a counted view).
     """
     unavailable = select(statuses.c.id).where(statuses.c.unavailable == true())
     sells_from_stock = select(statuses.c.id).where(
@@ -152,8 +168,8 @@ def status_disagrees():
         items.c.use_variant_inventory == false(),
         items.c.non_inventory == false(),
         or_(
-            and_(items.c.on_hand > 0, items.c.discontinued == false(), items.c.status_id.in_(unavailable)),
-            and_(items.c.on_hand <= 0, items.c.status_id.in_(sells_from_stock)),
+            and_(on.on_hand > 0, items.c.discontinued == false(), on.status_id.in_(unavailable)),
+            and_(on.on_hand <= 0, on.status_id.in_(sells_from_stock)),
         ),
     )
 
@@ -198,27 +214,34 @@ def _ordering(key, ident, *, nullable: bool, descending: bool):
     return (key.asc().nulls_first() if nullable else key.asc(), ident.asc())
 
 
-def order_by(q: UnitQuery):
+def _key(q: UnitQuery, conn: Connection | None = None):
+    """The view's sort key and the id that breaks its ties (``item_counts``' on a counted view's count sort)."""
+    if q.sort in COUNTS_SORT_KEYS and counted(conn, q):
+        return COUNTS_SORT_KEYS[q.sort], ITEM_COUNTS.c.id
+    return SORT_KEYS.get(q.sort, items.c.id), items.c.id
+
+
+def order_by(q: UnitQuery, conn: Connection | None = None):
     """ORDER BY for a view; empty values (an ETA not set) come first ascending, last descending, everywhere."""
-    key = SORT_KEYS.get(q.sort, items.c.id)
-    return _ordering(key, items.c.id, nullable=q.sort in NULLABLE_SORTS, descending=q.descending)
+    key, ident = _key(q, conn)
+    return _ordering(key, ident, nullable=q.sort in NULLABLE_SORTS, descending=q.descending)
 
 
-def _before(q: UnitQuery, key_value, item_id: int):
+def _before(q: UnitQuery, key_value, item_id: int, conn: Connection | None = None):
     """Rows that come before the row (key_value, item_id) in the view's order."""
-    key = SORT_KEYS.get(q.sort, items.c.id)
+    key, ident = _key(q, conn)
     if not q.descending:
         if key_value is None:
-            return and_(key.is_(None), items.c.id < item_id)
-        return or_(key.is_(None), key < key_value, and_(key == key_value, items.c.id < item_id))
+            return and_(key.is_(None), ident < item_id)
+        return or_(key.is_(None), key < key_value, and_(key == key_value, ident < item_id))
     if key_value is None:
-        return or_(key.is_not(None), and_(key.is_(None), items.c.id > item_id))
-    return or_(key > key_value, and_(key == key_value, items.c.id > item_id))
+        return or_(key.is_not(None), and_(key.is_(None), ident > item_id))
+    return or_(key > key_value, and_(key == key_value, ident > item_id))
 
 
 def _key_value(conn: Connection, q: UnitQuery, item_id: int):
-    key = SORT_KEYS.get(q.sort, items.c.id)
-    return conn.execute(select(key).where(items.c.id == item_id)).scalar()
+    key, ident = _key(q, conn)
+    return conn.execute(select(key).select_from(_source(conn, q)).where(ident == item_id)).scalar()
 
 
 def position_of(conn: Connection, q: UnitQuery, item_id: int) -> int:
@@ -229,23 +252,30 @@ def position_of(conn: Connection, q: UnitQuery, item_id: int) -> int:
     id, not searched for): a window that keeps its selected item through a new filter asks for an item the filter
     most often leaves out, and counting the rows before it would cost a whole search for no row.
     """
-    key = SORT_KEYS.get(q.sort, items.c.id)
-    shown = conn.execute(select(key).where(items.c.id == item_id, where_clause(q, conn))).first()
+    key, ident = _key(q, conn)
+    shown = conn.execute(
+        select(key).select_from(_source(conn, q)).where(ident == item_id, where_clause(q, conn))
+    ).first()
     if shown is None:
         return -1
-    before = _before(q, shown[0], item_id)
+    before = _before(q, shown[0], item_id, conn)
+    alone = counted(conn, q) and counts_alone(q) and q.sort in COUNTS_SORT_KEYS
     return conn.execute(
-        select(func.count()).select_from(items).where(where_clause(q, conn), before)
+        select(func.count()).select_from(ITEM_COUNTS if alone else _source(conn, q))
+        .where(where_clause(q, conn, alone=alone), before)
     ).scalar_one()
 
 
 def find_next(conn: Connection, q: UnitQuery, fragment: str, after_item_id: int | None) -> int | None:
     """The next item after ``after_item_id`` (wrapping around) whose item number or name contains ``fragment``."""
     match = where_clause(UnitQuery(scope="all", search=fragment), conn)
-    base = select(items.c.id).where(where_clause(q, conn), match).order_by(*order_by(q)).limit(1)
+    base = (
+        select(items.c.id).select_from(_source(conn, q)).where(where_clause(q, conn), match)
+        .order_by(*order_by(q, conn)).limit(1)
+    )
     if after_item_id is not None:
         not_after = or_(
-            _before(q, _key_value(conn, q, after_item_id), after_item_id), items.c.id == after_item_id
+            _before(q, _key_value(conn, q, after_item_id), after_item_id, conn), items.c.id == after_item_id
         )
         found = conn.execute(base.where(~not_after)).scalar()
         if found is not None:
@@ -264,11 +294,37 @@ _SQLITE_WHOLE_SCOPE_COUNT = {
 def count(conn: Connection, q: UnitQuery) -> int:
     if conn.dialect.name == "sqlite" and q.scope in _SQLITE_WHOLE_SCOPE_COUNT and not _filtered(q):
         return conn.execute(text(_SQLITE_WHOLE_SCOPE_COUNT[q.scope])).scalar_one()
-    return conn.execute(select(func.count()).select_from(items).where(where_clause(q, conn))).scalar_one()
+    if not _filtered(q) or (counted(conn, q) and counts_alone(q)):  # one table, whatever the sort
+        q = q.with_(sort="id") if not _filtered(q) else q
+        source = ITEM_COUNTS if counted(conn, q) else items
+        return conn.execute(
+            select(func.count()).select_from(source).where(where_clause(q, conn, alone=source is ITEM_COUNTS))
+        ).scalar_one()
+    return conn.execute(select(func.count()).select_from(_source(conn, q)).where(where_clause(q, conn))).scalar_one()
+
+
+def _window_of_counts(conn: Connection, q: UnitQuery, offset: int, limit: int):
+    """A counted view sorted by a count whose rows ``item_counts`` picks alone: the window's ids and keys, read
+    from its index (the rows skipped by the offset are never joined to ``items``); else None."""
+    if not (q.sort in COUNTS_SORT_KEYS and counted(conn, q) and counts_alone(q)):
+        return None
+    key, ident = _key(q, conn)
+    return (
+        select(ident.label("id"), key.label("sort_key")).select_from(ITEM_COUNTS)
+        .where(where_clause(q, conn, alone=True)).order_by(*order_by(q, conn)).offset(offset).limit(limit)
+        .subquery("window")
+    )
 
 
 def page_ids(conn: Connection, q: UnitQuery, offset: int, limit: int) -> list[int]:
-    stmt = select(items.c.id).where(where_clause(q, conn)).order_by(*order_by(q)).offset(offset).limit(limit)
+    window = _window_of_counts(conn, q, offset, limit)
+    if window is not None:
+        ordering = _ordering(window.c.sort_key, window.c.id, nullable=False, descending=q.descending)
+        return list(conn.execute(select(window.c.id).order_by(*ordering)).scalars())
+    stmt = (
+        select(items.c.id).select_from(_source(conn, q)).where(where_clause(q, conn))
+        .order_by(*order_by(q, conn)).offset(offset).limit(limit)
+    )
     return list(conn.execute(stmt).scalars())
 
 
@@ -302,12 +358,30 @@ _ROW_COLUMNS = [items.c[name] for name in ROW_FIELDS]
 
 
 def _window(conn: Connection, q: UnitQuery, offset: int, limit: int, *, sort_rows: bool):
+    source = _source(conn, q)
+    window = None if sort_rows else _window_of_counts(conn, q, offset, limit)
+    if window is not None:
+        ordering = _ordering(window.c.sort_key, window.c.id, nullable=False, descending=q.descending)
+        return select(*_ROW_COLUMNS).join_from(window, items, items.c.id == window.c.id).order_by(*ordering)
     if not sort_rows:
-        return select(*_ROW_COLUMNS).where(where_clause(q, conn)).order_by(*order_by(q)).offset(offset).limit(limit)
+        return (
+            select(*_ROW_COLUMNS).select_from(source).where(where_clause(q, conn))
+            .order_by(*order_by(q, conn)).offset(offset).limit(limit)
+        )
     # OFFSET 0 keeps the filtered rows a query of their own (neither SQLite nor PostgreSQL merges such a subquery
     # into the outer one): they are found by the filter's index, then sorted.
-    key = SORT_KEYS.get(q.sort, items.c.id)
-    view = select(*_ROW_COLUMNS, key.label("sort_key")).where(where_clause(q, conn)).offset(0).subquery("picked")
+    key, _ident = _key(q, conn)
+    where = where_clause(q, conn)
+    if counted(conn, q) and counts_alone(q):
+        # Picked by item_counts' index, then found in items by key (joined, the planner may read every item);
+        # items holds the same counts, so the rows are sorted by its columns.
+        source, key = items, SORT_KEYS.get(q.sort, items.c.id)
+        picked = select(ITEM_COUNTS.c.id).where(where_clause(q, conn, alone=True)).scalar_subquery()
+        where = and_(where_clause(q.with_(status_id=None, stock="", sort="id"), conn), items.c.id == any_(func.array(picked)))
+    view = (
+        select(*_ROW_COLUMNS, key.label("sort_key")).select_from(source).where(where)
+        .offset(0).subquery("picked")
+    )
     ordering = _ordering(view.c.sort_key, view.c.id, nullable=q.sort in NULLABLE_SORTS, descending=q.descending)
     return select(*(view.c[name] for name in ROW_FIELDS)).order_by(*ordering).offset(offset).limit(limit)
 
@@ -341,5 +415,8 @@ def rows_by_id(conn: Connection, ids: list[int]) -> dict[int, tuple]:
 
 def list_items(conn: Connection, q: UnitQuery, *, offset: int = 0, limit: int = 100) -> list[Item]:
     names = dict(conn.execute(select(statuses.c.id, statuses.c.name)).all())
-    stmt = select(items).where(where_clause(q, conn)).order_by(*order_by(q)).offset(offset).limit(limit)
+    stmt = (
+        select(items).select_from(_source(conn, q)).where(where_clause(q, conn))
+        .order_by(*order_by(q, conn)).offset(offset).limit(limit)
+    )
     return [_item(row, names) for row in conn.execute(stmt)]
