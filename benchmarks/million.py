@@ -217,9 +217,30 @@ def postgresql_half(server: str, out: Path, pristine: Path, stock: Path) -> dict
     service = child([str(HERE / "orders_bench.py"), "service", url, str(out / "orders.json")])
     pg["orders placed + paid + shipped"] = service["rate"]
     pg["peak memory, orders process"] = service["peak_mb"]
+    pg.update(workstation_orders(url, out))
     pg["the PostgreSQL half, in all"] = time.perf_counter() - half
     say(f"PostgreSQL: done in {pg['the PostgreSQL half, in all']:.0f} s")
     return pg
+
+
+WORKSTATIONS = (2, 4)
+
+
+def workstation_orders(url: str, out: Path) -> dict:
+    """Orders placed + paid + shipped by 2 and by 4 workstations at once (processes, each its own connections),
+    on distinct orders made from the catalog as the orders before left it (benchmarks/orders_bench.py)."""
+    figures: dict[str, float] = {}
+    made = make_orders(str(out / "million.db"), 500 * sum(WORKSTATIONS), seed=6)
+    for count in WORKSTATIONS:
+        part, made = made[: 500 * count], made[500 * count :]
+        (out / f"orders-{count}-workstations.json").write_text(json.dumps(part), encoding="utf-8")
+        say(f"PostgreSQL: orders, {count} workstations at once")
+        ran = child([str(HERE / "orders_bench.py"), "workstations", url, str(out / f"orders-{count}-workstations.json"),
+                     str(count)])
+        figures[f"orders placed + paid + shipped, {count} workstations at once"] = ran["rate"]
+        if ran["refused"]:
+            figures[f"orders refused (stock taken first), {count} workstations"] = f"{ran['refused']} of {len(part)}"
+    return figures
 
 
 def main() -> int:
@@ -341,6 +362,10 @@ def goals_table(results: dict[str, dict]) -> list[str]:
     rows.append(("PostgreSQL: orders placed + paid + shipped", "≥ 500/s",
                  f"{pg_rate:,.0f}/s" if pg_rate else NOT_MEASURED,
                  _missed(500 / pg_rate) if pg_rate else "not measured (no --db)"))
+    for count in WORKSTATIONS:
+        rate = p.get(f"orders placed + paid + shipped, {count} workstations at once")
+        if rate:
+            rows.append((f"PostgreSQL: orders, {count} workstations at once", "reported (no goal)", f"{rate:,.0f}/s", ""))
     pg_import = p.get("import in the editor process")
     rows.append(("PostgreSQL: import / SQLite import (same file, same run)", "≤ 2x",
                  f"{pg_import / ours:.2f}x ({pg_import:.1f} s / {ours:.1f} s)" if pg_import and ours else NOT_MEASURED,

@@ -4,6 +4,7 @@ plain sqlite3 (the baseline), each in its own process.
     python benchmarks/orders_bench.py service DATABASE ORDERS.json     # prints {"rate": …, "cpu_rate": …, "peak_mb": …}
     python benchmarks/orders_bench.py baseline DATABASE ORDERS.json
     python benchmarks/orders_bench.py baseline-bg DATABASE ORDERS.json   # the baseline, checkpointed as the service is
+    python benchmarks/orders_bench.py workstations DATABASE ORDERS.json N  # N workstations at once (processes)
 
 ``rate`` is orders per second of wall-clock time (the goal's figure); ``cpu_rate`` per second of the ordering
 thread's own CPU time, which a busy machine distorts less: compare two versions, or the service with the baseline,
@@ -26,6 +27,12 @@ its writers only checkpoint themselves at a far threshold, so an order event doe
 fsyncs. The baseline is a plain sqlite3 program: SQLite checkpoints inside the commit that passes 1,000 pages
 (the default). ``baseline-bg`` gives the baseline the same background checkpoint (the same thread, the same far
 threshold), to show what the service's own work costs beside it.
+
+Workstations (``workstations``, a separate row; meant for a server): N processes, each with its own service
+and connections like a workstation's, place, pay and ship distinct orders (every N-th of the file) at once; the
+rate counts every order of all of them over the time from their common start to the last one's end. Units
+are shared between them (as in a shop), so they also wait for each other's row locks; an order refused
+because another took the stock first is counted apart (``refused``), never as placed.
 
 Durability, the same for both (``db.py``'s connection pragmas): WAL with ``synchronous=NORMAL``. A commit
 is then atomic and survives the program crashing; a power cut may lose the last commits since the WAL was
@@ -108,6 +115,50 @@ def run_service(db_path: str, orders) -> float:
     CPU_RATE[0] = len(orders) / (time.thread_time() - cpu)
     inventory.db.dispose()
     return len(orders) / elapsed
+
+
+def _workstation(db_path: str, orders, start, results) -> None:
+    """One workstation: its own service (engine, connections); waits for the others, then works through its
+    orders."""
+    from desktop_app.errors import InventoryError
+    from desktop_app.service import Inventory
+
+    inventory = Inventory(db_path)
+    inventory.stores()  # connected and ready before the common start
+    refused = 0
+    start.wait()
+    for store, lines in orders:
+        try:
+            order = inventory.place_order(store, lines)
+        except InventoryError:
+            refused += 1
+            continue
+        inventory.pay_order(order)
+        inventory.ship_order(order)
+    results.put((time.perf_counter(), len(orders) - refused, refused))
+    inventory.db.dispose()
+
+
+def run_workstations(db_path: str, orders, count: int) -> dict:
+    """``count`` processes placing, paying and shipping distinct orders at once (every ``count``-th order)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Barrier(count + 1), context.Queue()
+    workers = [
+        context.Process(target=_workstation, args=(db_path, orders[n::count], start, results)) for n in range(count)
+    ]
+    for worker in workers:
+        worker.start()
+    start.wait()
+    started = time.perf_counter()
+    done = [results.get() for _ in workers]
+    for worker in workers:
+        worker.join()
+    ended = max(d[0] for d in done)
+    placed = sum(d[1] for d in done)
+    return {"rate": placed / (ended - started), "workstations": count, "orders": placed,
+            "refused": sum(d[2] for d in done), "seconds": ended - started}
 
 
 # -- the plain sqlite3 baseline -----------------------------------------------------------------------------
@@ -296,6 +347,9 @@ def run_baseline(db_path: str, orders, background_checkpoint: bool = False) -> f
 if __name__ == "__main__":
     mode, database, orders_file = sys.argv[1:4]
     work = [(store, [tuple(x) for x in lines]) for store, lines in json.loads(Path(orders_file).read_text())]
+    if mode == "workstations":
+        print(json.dumps(run_workstations(database, work, int(sys.argv[4]))))
+        sys.exit(0)
     if mode == "service":
         rate = run_service(database, work)
     else:
