@@ -239,13 +239,14 @@ class BulkStage:
         """
         job = self.job
         rejected_lines = []
-        job.seen.sync()
-        # Only the rows that are not plainly first for their item come back: an item claimed before (an
-        # earlier chunk, or a row-by-row row), named twice in this chunk, or a variant product's count set.
         refusable = (
             "(s.uvi = 1 AND ((s.hand IS NOT NULL AND s.hand <> s.old_hand) "
             "OR (s.ord IS NOT NULL AND s.ord <> s.old_ord)))"
         )
+        if job.seen.claim_staged_if_first(STAGE, refusable):
+            return  # every row is first for its item, and none is refused (a stock file, as a rule)
+        # Only the rows that are not plainly first for their item come back: an item claimed before (an
+        # earlier chunk, or a row-by-row row), named twice in this chunk, or a variant product's count set.
         rows = self.conn.exec_driver_sql(
             f"""SELECT s.line, s.item, {refusable}, s.hand, s.ord, s.old_hand, s.old_ord, c.line
                 FROM {STAGE} s LEFT JOIN {CLAIMS} c ON c.item = s.item
