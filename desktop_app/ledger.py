@@ -530,17 +530,15 @@ class Ledger:
         batches: a third of a million rows through result objects cost seconds; the log keeps them compactly
         (no report object per change)."""
         cursor = self.conn.connection.dbapi_connection.cursor()
-        try:
-            cursor.execute(
-                f"""SELECT s.item, i.item_number, f.name, t.name, s.rule FROM {table} s JOIN items i ON i.id = s.item
-                JOIN statuses f ON f.id = s.old_status JOIN statuses t ON t.id = s.new_status
-                WHERE s.rule IS NOT NULL ORDER BY s.line"""
-            )
+        try:  # the statuses by id, named in Python: fewer objects per row (names: the few statuses' own)
+            names = dict(self.conn.exec_driver_sql("SELECT id, name FROM statuses").fetchall())
+            log = self.status_changes if isinstance(self.status_changes, StatusChangeLog) else StatusChangeLog()
+            cursor.execute(f"""SELECT s.item, i.item_number, s.old_status, s.new_status, s.rule FROM {table} s
+                JOIN items i ON i.id = s.item WHERE s.rule IS NOT NULL ORDER BY s.line""")
             while batch := cursor.fetchmany(10_000):
-                if isinstance(self.status_changes, StatusChangeLog):
-                    self.status_changes.add_rows(batch)
-                else:
-                    self.status_changes.extend(StatusChangeReport(*row) for row in batch)
+                log.add_staged(batch, names)
+            if log is not self.status_changes:
+                self.status_changes.extend(log)
         finally:
             cursor.close()
 

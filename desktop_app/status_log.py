@@ -9,8 +9,9 @@ when someone reads them (the wizard shows the first few thousand; the JSON repor
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
+from operator import itemgetter
 from typing import overload
 
 from desktop_app.models import StatusChangeReport
@@ -51,6 +52,14 @@ class StatusChangeLog(Sequence[StatusChangeReport]):
             numbers.append(number)
             kinds.append(kind((old, new, rule)))
 
+    def add_staged(self, rows: Sequence[tuple[int, str | None, int, int, str]], names: Mapping[int, str]) -> None:
+        """Add ``(unit_id, item_number, from status id, to status id, rule)`` rows (a batch from a cursor), the
+        statuses named by ``names``: a column at a time, in C-level calls (no Python step per row)."""
+        kinds = _Kinds(self, names)
+        self._units.extend(map(itemgetter(0), rows))
+        self._numbers.extend(map(itemgetter(1), rows))
+        self._kinds.extend(map(kinds.__getitem__, map(itemgetter(2, 3, 4), rows)))
+
     def __len__(self) -> int:
         return len(self._units)
 
@@ -87,3 +96,16 @@ class StatusChangeLog(Sequence[StatusChangeReport]):
 
     def __repr__(self) -> str:
         return f"StatusChangeLog({len(self)} changes)"
+
+
+class _Kinds(dict):
+    """(from id, to id, rule) -> the log's index of (from name, to name, rule), made on first sight."""
+
+    def __init__(self, log: StatusChangeLog, names: Mapping[int, str]) -> None:
+        super().__init__()
+        self.log, self.names = log, names
+
+    def __missing__(self, key: tuple[int, int, str]) -> int:
+        old, new, rule = key
+        kind = self[key] = self.log._kind((self.names[old], self.names[new], rule))
+        return kind

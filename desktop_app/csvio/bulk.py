@@ -27,8 +27,8 @@ SIMPLE_FIELDS = frozenset({"item_id", "item_number", "on_hand", "on_order", "sta
 _ALL_COLUMNS = ["line", "sid", "num", "hand", "ord", "req", "pk", "ver"]
 
 # The import's own columns, beside the ledger's (ledger.STAGE_COLUMNS): the row's keys and cells as given,
-# what matching found (a variant product? its label), and for grid rows the row id and version loaded.
-_OWN_COLUMNS = """sid INTEGER, num VARCHAR(200), hand INTEGER, ord INTEGER, uvi INTEGER, label VARCHAR(200),
+# what matching found (a variant product?), and for grid rows the row id and version loaded.
+_OWN_COLUMNS = """sid INTEGER, num VARCHAR(200), hand INTEGER, ord INTEGER, uvi INTEGER,
     pk INTEGER, ver INTEGER, cur_ver INTEGER"""
 # The rows as the file gives them, before their items are found (one statement fills the stage from them).
 RAW = "import_raw"
@@ -38,10 +38,9 @@ _RAW_COLUMNS = """line INTEGER PRIMARY KEY, sid INTEGER, num VARCHAR(200), hand 
 _FOUND = """r.line, r.sid, r.num, r.hand, r.ord, r.req, r.pk, r.ver, i.id, i.version, i.parent_id, i.on_hand,
     i.on_order, i.status_id, COALESCE(r.hand, i.on_hand), COALESCE(r.ord, i.on_order),
     CASE WHEN i.use_variant_inventory THEN 1 ELSE 0 END, CASE WHEN i.discontinued THEN 1 ELSE 0 END,
-    CASE WHEN i.non_inventory THEN 1 ELSE 0 END, COALESCE(i.item_number, '#' || CAST(i.item_id AS VARCHAR(20)), i.name),
-    CASE WHEN st.id IS NULL THEN NULL WHEN st.back_order THEN 1 ELSE 0 END"""
+    CASE WHEN i.non_inventory THEN 1 ELSE 0 END, CASE WHEN st.id IS NULL THEN NULL WHEN st.back_order THEN 1 ELSE 0 END"""
 _FOUND_INTO = """line, sid, num, hand, ord, req, pk, ver, item, cur_ver, parent, old_hand, old_ord, old_status, new_hand,
-    new_ord, uvi, disc, noninv, label, back"""
+    new_ord, uvi, disc, noninv, back"""
 # Find each row's item: by ItemID where given (and then its item number must be the row's), else by item
 # number; anything else (a new item, a rename, an ItemID to take) is for the row-by-row path. (The grid names
 # its rows by row id, with the version it loaded.) The three are exclusive, and each finds one item at most.
@@ -196,16 +195,18 @@ class BulkStage:
             self._sql(f"ANALYZE {RAW}")
         # Each row is written into the stage once, with everything the rules need from its item, read (on a
         # server: after locking it) in the statement that finds it. A kind of key no row gives is skipped.
+        found = 0
         for key, match in _MATCHES:
             if key not in names:
                 continue
             if self.server and self.lock_items:
                 self._sql(f"SELECT i.id FROM items i JOIN {RAW} r ON {match} ORDER BY i.id FOR UPDATE OF i")
-            self.conn.exec_driver_sql(
+            found += self.conn.exec_driver_sql(
                 f"""INSERT INTO {STAGE} ({_FOUND_INTO}) SELECT {_FOUND} FROM {RAW} r JOIN items i ON {match}
                 LEFT JOIN statuses st ON st.id = i.status_id ORDER BY r.line"""
-            )
-        lines = [
+            ).rowcount
+        # Each row finds one item at most: when every row found one (a stock file, as a rule), none is left.
+        lines = [] if found == len(tuples) else [
             line
             for (line,) in self.conn.exec_driver_sql(
                 f"""SELECT r.line FROM {RAW} r WHERE NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.line = r.line)
@@ -238,13 +239,14 @@ class BulkStage:
         """
         job = self.job
         rejected_lines = []
-        job.seen.sync()
-        # Only the rows that are not plainly first for their item come back: an item claimed before (an
-        # earlier chunk, or a row-by-row row), named twice in this chunk, or a variant product's count set.
         refusable = (
             "(s.uvi = 1 AND ((s.hand IS NOT NULL AND s.hand <> s.old_hand) "
             "OR (s.ord IS NOT NULL AND s.ord <> s.old_ord)))"
         )
+        if job.seen.claim_staged_if_first(STAGE, refusable):
+            return  # every row is first for its item, and none is refused (a stock file, as a rule)
+        # Only the rows that are not plainly first for their item come back: an item claimed before (an
+        # earlier chunk, or a row-by-row row), named twice in this chunk, or a variant product's count set.
         rows = self.conn.exec_driver_sql(
             f"""SELECT s.line, s.item, {refusable}, s.hand, s.ord, s.old_hand, s.old_ord, c.line
                 FROM {STAGE} s LEFT JOIN {CLAIMS} c ON c.item = s.item
@@ -352,8 +354,9 @@ class BulkStage:
         names = {sid: s.name for sid, s in self.job.ledger.statuses.items()}
         changes = self.job.summary.changes
         for label, old_hand, new_hand, old_ord, new_ord, old_status, new_status in self._sql(
-            f"""SELECT label, old_hand, new_hand, old_ord, new_ord, old_status, new_status FROM {STAGE}
-                WHERE {STAGED_CHANGED} ORDER BY line"""
+            f"""SELECT COALESCE(i.item_number, '#' || CAST(i.item_id AS VARCHAR(20)), i.name), s.old_hand, s.new_hand,
+                s.old_ord, s.new_ord, s.old_status, s.new_status FROM {STAGE} s JOIN items i ON i.id = s.item
+                WHERE {STAGED_CHANGED} ORDER BY s.line"""
         ):
             for name, old, new in (("on_hand", old_hand, new_hand), ("on_order", old_ord, new_ord)):
                 if old != new:

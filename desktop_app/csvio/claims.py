@@ -69,3 +69,20 @@ class Claims:
         self.sync()
         self.conn.exec_driver_sql(f"INSERT INTO {CLAIMS} (item, line) SELECT item, line FROM {stage}")
         self._known.clear()  # asked-about lines may be stale now
+
+    def claim_staged_if_first(self, stage: str, refusable: str) -> bool:
+        """The common case in one statement: every staged row claims its item, if none of them names an item
+        claimed before or by another staged row, and none is ``refusable`` (an SQL condition on the stage's
+        row ``s``). Otherwise nothing is claimed and False is returned: the caller sorts the rows out."""
+        self.sync()
+        if self.conn.exec_driver_sql(f"SELECT 1 FROM {stage} s WHERE {refusable} LIMIT 1").first():
+            return False
+        claimed = self.conn.exec_driver_sql(
+            f"INSERT INTO {CLAIMS} (item, line) SELECT item, line FROM {stage} WHERE true ON CONFLICT (item) DO NOTHING"
+        ).rowcount
+        if claimed != self.conn.exec_driver_sql(f"SELECT COUNT(*) FROM {stage}").scalar_one():
+            # An item named twice, or claimed before: this chunk's claims are taken back (its lines are its own).
+            self.conn.exec_driver_sql(f"DELETE FROM {CLAIMS} WHERE line IN (SELECT line FROM {stage})")
+            return False
+        self._known.clear()
+        return True

@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 
 from desktop_app.csvio.bulk import SIMPLE_FIELDS, RawChunk
 from desktop_app.csvio.cells import BOOL_FIELDS, INT_MAXIMUM, INT_MINIMUM, PLAIN_FIELDS, TEXT_FIELDS
+from desktop_app.csvio.collector import collector_held_back
 from desktop_app.csvio.formats import STOREFRONT, Layout, RowInput, detect_layout, rows_for
 from desktop_app.csvio.job import CHECK_IN_ROWS, ImportJob
 from desktop_app.csvio.reader import SheetError, SheetReader
@@ -255,7 +256,8 @@ def _run(
         return summary
 
     try:
-        return db.write(run)
+        with collector_held_back():  # the chunks' rows would set the collector walking the whole heap
+            return db.write(run)
     except _Rollback as rollback:
         summary = rollback.summary
         summary.batch = None
