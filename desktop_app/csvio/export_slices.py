@@ -33,7 +33,7 @@ class _Stopped(Exception):
     """The export ended early (an error, or the caller stopped reading): the readers stop at their next slice."""
 
 
-def sqlite_slices(db: Database, sql: str, *, slice_rows: int = SLICE_ROWS) -> Iterator[tuple[bytes, int, float]]:
+def sqlite_slices(db: Database, sql: str) -> Iterator[tuple[bytes, int, float]]:
     """The export's lines as blocks of UTF-8 bytes, in order: (block, rows in it, fraction of the slices done).
 
     ``sql`` selects one column (a finished line, as a BLOB) of the rows whose family key (the product's id)
@@ -46,7 +46,7 @@ def sqlite_slices(db: Database, sql: str, *, slice_rows: int = SLICE_ROWS) -> It
         lo, hi = connections[0].driver_connection.execute("SELECT MIN(id), MAX(id) FROM items").fetchone()
         if lo is None:
             return
-        count = max(1, -(-(hi - lo + 1) // slice_rows))
+        count = max(1, -(-(hi - lo + 1) // SLICE_ROWS))
         width = -(-(hi - lo + 1) // count)
         bounds = [(lo + n * width, lo + (n + 1) * width) for n in range(count)]
 
