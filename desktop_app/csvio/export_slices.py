@@ -25,6 +25,7 @@ from desktop_app.db import Database
 
 READERS = max(1, min(2, os.cpu_count() or 1))
 SLICE_ROWS = 32_768  # about the rows of one slice (its text is written as one block)
+MAX_SLICES = 4096
 WINDOW = 2  # slices in flight per reader: the next is being read while one waits to be written
 LOCK_WAIT_MS = 200  # how long the export waits for the write lock before reading with one connection
 
@@ -46,7 +47,7 @@ def sqlite_slices(db: Database, sql: str) -> Iterator[tuple[bytes, int, float]]:
         lo, hi = connections[0].driver_connection.execute("SELECT MIN(id), MAX(id) FROM items").fetchone()
         if lo is None:
             return
-        count = max(1, -(-(hi - lo + 1) // SLICE_ROWS))
+        count = min(MAX_SLICES, max(1, -(-(hi - lo + 1) // SLICE_ROWS)))  # (ids far apart: fewer, wider)
         width = -(-(hi - lo + 1) // count)
         bounds = [(lo + n * width, lo + (n + 1) * width) for n in range(count)]
 
