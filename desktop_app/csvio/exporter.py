@@ -1,8 +1,9 @@
 """Product export in the storefront's columns (ItemID included) or as a Shopify product CSV.
 
-The rows stream from one read transaction straight into a temporary file that replaces the target only
+The rows stream from one snapshot of the catalog straight into a temporary file that replaces the target only
 when complete; a product is followed by its variants, so the file imports back with no change. For the
-storefront format the database formats every cell, so rows go from the cursor to the file untouched.
+storefront format the database formats every cell; on SQLite it formats whole lines, slice by slice, in worker
+threads at one snapshot (``export_slices``), and this thread only writes the finished blocks.
 A target named .xlsx gets a real workbook (openpyxl's write-only mode streams it), which the import reads.
 """
 
@@ -20,6 +21,7 @@ from sqlalchemy import Connection, func, select
 
 from desktop_app.catalog import parse_options
 from desktop_app.csvio import values as cv
+from desktop_app.csvio.export_slices import sqlite_slices
 from desktop_app.csvio.formats import SHOPIFY, SHOPIFY_HEADER, STOREFRONT, STOREFRONT_HEADER
 from desktop_app.db import Database
 from desktop_app.errors import InventoryError
@@ -57,7 +59,6 @@ def export_file(
     workbook = suffix == XLSX
 
     def run(conn: Connection) -> int:
-        total = conn.execute(select(func.count()).select_from(items)).scalar_one() or 1
         fd, tmp = tempfile.mkstemp(
             prefix=".export-", suffix=suffix if workbook else ".csv", dir=target.parent
         )
@@ -65,18 +66,24 @@ def export_file(
         try:
             with _Sheet(fd, tmp, workbook, format) as sheet:
                 sheet.writerow(STOREFRONT_HEADER if format == STOREFRONT else SHOPIFY_HEADER)
-                write = sheet.writerows
                 if format == STOREFRONT and not workbook and conn.dialect.name == "sqlite":
-                    batches, write = _cursor_batches(conn, _STOREFRONT_LINES), sheet.write_lines
-                elif format == STOREFRONT:
-                    batches = _storefront_batches(conn)
+                    # Whole lines from SQLite, read in slices by worker threads while this one writes them.
+                    for block, rows, done in sqlite_slices(db, _STOREFRONT_LINES):
+                        sheet.write_block(block)
+                        count += rows
+                        if progress:
+                            progress(done)
                 else:
-                    batches = _batched(_shopify_rows(conn))
-                for batch in batches:
-                    write(batch)
-                    count += len(batch)
-                    if progress:
-                        progress(count / total)
+                    total = conn.execute(select(func.count()).select_from(items)).scalar_one() or 1
+                    if format == STOREFRONT:
+                        batches = _storefront_batches(conn)
+                    else:
+                        batches = _batched(_shopify_rows(conn))
+                    for batch in batches:
+                        sheet.writerows(batch)
+                        count += len(batch)
+                        if progress:
+                            progress(count / total)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -110,9 +117,10 @@ class _Sheet:
             writer = csv.writer(self.file)
             self.writerows, self.writerow = writer.writerows, writer.writerow
 
-    def write_lines(self, rows: list[tuple[str]]) -> None:
-        """Rows the database formatted as whole CSV lines (``_STOREFRONT_LINES``)."""
-        self.file.write("".join([row[0] for row in rows]))
+    def write_block(self, block: bytes) -> None:
+        """Whole CSV lines the database formatted (``_STOREFRONT_LINES``), as UTF-8: written as they are."""
+        self.file.flush()  # the header, written as text, goes first
+        self.file.buffer.write(block)
 
     def _append_rows(self, rows: list) -> None:
         from openpyxl.utils.exceptions import IllegalCharacterError
@@ -196,7 +204,10 @@ def _storefront_cells(sqlite: bool) -> list[tuple[str, str | None]]:
     ]  # fmt: skip
 
 
-_FROM = f"FROM items i JOIN statuses s ON s.id = i.status_id LEFT JOIN items p ON p.id = i.parent_id {_FAMILY_ORDER}"
+_JOINS = "FROM items i JOIN statuses s ON s.id = i.status_id LEFT JOIN items p ON p.id = i.parent_id"
+_FROM = f"{_JOINS} {_FAMILY_ORDER}"
+# One slice of the products (``export_slices``): those whose id (their variants' parent_id) is in [?, ?).
+_SLICE = f"{_JOINS} WHERE COALESCE(i.parent_id, i.id) >= ? AND COALESCE(i.parent_id, i.id) < ? {_FAMILY_ORDER}"
 
 
 def _storefront_sql(sqlite: bool) -> str:
@@ -204,15 +215,29 @@ def _storefront_sql(sqlite: bool) -> str:
 
 
 def _storefront_lines_sql() -> str:
-    """SQLite: each row as one finished CSV line, byte for byte what csv.writer writes (QUOTE_MINIMAL, CRLF).
+    """SQLite: each row of a slice as one finished CSV line, byte for byte what csv.writer writes (QUOTE_MINIMAL,
+    CRLF), as a BLOB (its UTF-8 bytes: no text object is made per row, nothing is encoded again).
 
     printf's %s writes NULL as nothing and numbers as digits; a text cell holding a comma, a double quote, CR
     or LF is quoted, its double quotes doubled (%w). Python then only joins the lines and writes them."""
-    cells = [
-        cell if text is None else f"""CASE WHEN {text} GLOB '*[,"\r\n]*' THEN printf('"%w"', {cell}) ELSE {cell} END"""
-        for cell, text in _storefront_cells(True)
-    ]
-    return f"SELECT printf('{','.join(['%s'] * len(cells))}' || char(13, 10), {', '.join(cells)}) {_FROM}"
+    cells = [cell if text is None else _line_cell(text) for cell, text in _storefront_cells(True)]
+    line = f"printf('{','.join(['%s'] * len(cells))}' || char(13, 10), {', '.join(cells)})"
+    # One row per slice: its line count and its lines joined, in the subquery's order (SQLite keeps a FROM
+    # subquery's ORDER BY when the outer query aggregates with anything but count/min/max, for group_concat).
+    return f"SELECT COUNT(*), CAST(group_concat(line, '') AS BLOB) FROM (SELECT {line} AS line {_SLICE})"
+
+
+def _line_cell(column: str) -> str:
+    """SQLite: a text cell of a CSV line, guarded (``_guarded``) and quoted when it holds a comma, a double
+    quote, CR or LF. A cell from 'A' on (nearly all) needs no guard, and NULL is settled by the first test;
+    each quote character is looked for on its own (GLOB's '*c*' is a C string search, a class is not)."""
+    needs_quotes = " OR ".join(f"{column} GLOB '*{c}*'" for c in ',"\r\n')
+    guarded = _guarded(column, True)
+    return (
+        f"CASE WHEN {column} < {_binary('A')} THEN "
+        f"""(CASE WHEN {needs_quotes} THEN printf('"%w"', {guarded}) ELSE {guarded} END) """
+        f"""WHEN {needs_quotes} THEN printf('"%w"', {column}) ELSE {column} END"""
+    )
 
 
 _STOREFRONT = {True: _storefront_sql(True), False: _storefront_sql(False)}  # by "is SQLite"

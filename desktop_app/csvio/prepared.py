@@ -1,14 +1,15 @@
 """A previewed file import (the import wizard): the preview checks and stages the file once, Import applies it.
 
 The preview reads, checks and stages the file as the import does, and decides every status by the rules, but
-writes nothing except temporary tables of its own connection, which it keeps (``PreparedImport.conn``): the
-staged rows of each chunk with their decisions (``import_prepared``) and what earlier chunks would change in
+writes nothing except temporary tables of its own connection, which it keeps (``PreparedImport.conn``): each
+chunk's stage with its decisions, kept as it is under a name of its own (``import_prepared_<n>``: renamed, not
+copied, so Import reads it where it lies), and what earlier chunks would change in
 the variant products' sums (``import_prepared_parents``, so a later row for such a product sees the sum it
 would see in a direct import). It takes no lock and ends its transaction when done, so other workstations go
 on working while the person reads the preview.
 
-Import then writes the kept chunks through the ledger's set-wise door (``Ledger.apply_staged``), chunk by
-chunk as a direct import does, in one transaction, after checking that nothing the preview read has changed:
+Import then writes the kept chunks through the ledger's set-wise door (``Ledger.apply_staged``, straight from
+each kept table), chunk by chunk as a direct import does, in one transaction, after checking that nothing the preview read has changed:
 each staged unit's version, the statuses, the store's settings, the file itself (and, if some rows went the
 row-by-row way, no item at all). If something changed, the file is imported afresh, exactly as with no preview,
 and ``notice`` says why. A file that creates items, statuses or renames (rows the row-by-row path writes) cannot
@@ -36,7 +37,7 @@ from desktop_app.csvio.job import ImportJob
 from desktop_app.csvio.summary import ImportCancelled, ImportRefused, ImportSummary
 from desktop_app.db import Database, explain, read_only_message
 from desktop_app.errors import InventoryError
-from desktop_app.ledger import STAGE_COLUMNS, Ledger, load_statuses, load_store_rules
+from desktop_app.ledger import Ledger, load_statuses, load_store_rules
 from desktop_app.settings import get_store_row
 from desktop_app.status_log import StatusChangeLog
 
@@ -65,6 +66,19 @@ class _PreparingStage(BulkStage):
 
     lock_items = False
 
+    def _empty(self, table: str) -> None:
+        job = self.job
+        if table != STAGE or not job.keep_pending:
+            super()._empty(table)
+            return
+        # The chunk's decided stage is kept whole under its own name, and an empty stage takes its place.
+        job.keep_pending = False
+        kept = f"{PREPARED}_{job.chunks}"
+        self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {kept}")
+        self.conn.exec_driver_sql(f"ALTER TABLE {STAGE} RENAME TO {kept}")
+        job.kept.append(kept)
+        job.real_ledger.create_stage(STAGE, _OWN_COLUMNS)
+
     def _after_found(self) -> None:
         # A direct import has applied the earlier chunks when it reads a chunk's items: a variant product's
         # counts then include its variants' changes. Its row is checked against those sums.
@@ -79,8 +93,10 @@ class _PreparingStage(BulkStage):
 class _PreparingJob(ImportJob):
     """One preview: the import's own checks, with chunks kept instead of written."""
 
-    def __init__(self, conn: Connection, *args, **kwargs) -> None:
+    def __init__(self, conn: Connection, kept: list[str], *args, **kwargs) -> None:
         super().__init__(conn, *args, **kwargs)
+        self.kept = kept  # the names of the kept chunks' tables, in order
+        self.keep_pending = False  # the stage holds a decided chunk, to keep when it would be emptied
         self.real_ledger: Ledger = self.ledger
         self.ledger = _DecidingLedger(self.real_ledger, self._keep)
         self.bulk = _PreparingStage(self)
@@ -117,11 +133,12 @@ class _PreparingJob(ImportJob):
         return False
 
     def _keep(self, table: str) -> int:
-        """Decide the chunk's statuses, keep its rows, and note what it changes in the parents' sums."""
+        """Decide the chunk's statuses, note what it changes in the parents' sums, and keep its rows (the stage
+        is renamed when the chunk is done with it: ``_PreparingStage._empty``)."""
         changed = self.real_ledger.preview_staged(table)
         self.chunks += 1
+        self.keep_pending = True
         conn = self.conn
-        conn.execute(text(f"INSERT INTO {PREPARED} SELECT :chunk, s.* FROM {table} s"), {"chunk": self.chunks})
         conn.exec_driver_sql(
             f"""INSERT INTO {PARENTS} (parent, dh, dord)
             SELECT parent, SUM(new_hand - old_hand), SUM(new_ord - old_ord) FROM {table}
@@ -156,6 +173,7 @@ class PreparedImport:
         self.prepared = False  # the kept work is complete and may be applied
         self.conn: Connection | None = None
         self._snapshot: dict = {}
+        self._kept: list[str] = []  # the kept chunks' tables (``import_prepared_<n>``)
         self._lock = threading.Lock()
         self._close_when_done = False
 
@@ -191,6 +209,7 @@ class PreparedImport:
             with self._transaction(write=False) as conn:
                 job = _PreparingJob(
                     conn,
+                    self._kept,
                     self.db.who,
                     summary,
                     store=self.store,
@@ -198,17 +217,10 @@ class PreparedImport:
                     cause="import",
                     note=f"import of {self.path.name}",
                 )
-                for table, columns in (
-                    (PREPARED, f"SELECT 0 AS chunk, s.* FROM {STAGE} s WHERE 1 = 0"),
-                    (PARENTS, None),
-                ):
-                    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
-                    conn.exec_driver_sql(
-                        f"CREATE TEMPORARY TABLE {table} AS {columns}"
-                        if columns
-                        else f"CREATE TEMPORARY TABLE {table} (parent INTEGER PRIMARY KEY, dh INTEGER, dord INTEGER)"
-                    )
-                conn.exec_driver_sql(f"CREATE INDEX {PREPARED}_chunk ON {PREPARED} (chunk)")
+                conn.exec_driver_sql(f"DROP TABLE IF EXISTS {PARENTS}")
+                conn.exec_driver_sql(
+                    f"CREATE TEMPORARY TABLE {PARENTS} (parent INTEGER PRIMARY KEY, dh INTEGER, dord INTEGER)"
+                )
                 fingerprint = self._fingerprint(conn)
                 importer.drive(
                     job,
@@ -222,8 +234,10 @@ class PreparedImport:
                     "statuses": job.real_ledger.statuses,
                     "rules": job.real_ledger.rules,
                     "store_id": job.real_ledger.store_id,
-                    "chunks": job.chunks,
-                    "staged": conn.exec_driver_sql(f"SELECT COUNT(*) FROM {PREPARED}").scalar_one(),
+                    "chunks": list(self._kept),
+                    "staged": sum(
+                        conn.exec_driver_sql(f"SELECT COUNT(*) FROM {table}").scalar_one() for table in self._kept
+                    ),
                     # Refused rows (and the row-by-row path's) were judged by items the stage may not hold (a
                     # variant product's sum): their messages stand only while no item at all has changed.
                     "fingerprint": fingerprint if job.general or summary.rejected else None,
@@ -298,9 +312,10 @@ class PreparedImport:
         snap = self._snapshot
         with self._transaction(write=True) as conn:
             if conn.dialect.name != "sqlite":  # the units, locked in id order as a direct import locks them
-                conn.exec_driver_sql(
-                    f"SELECT i.id FROM items i JOIN {PREPARED} p ON i.id = p.item ORDER BY i.id FOR UPDATE OF i"
-                )
+                for table in snap["chunks"]:
+                    conn.exec_driver_sql(
+                        f"SELECT i.id FROM items i JOIN {table} p ON i.id = p.item ORDER BY i.id FOR UPDATE OF i"
+                    )
             if not self._unchanged(conn, snap):
                 return None
             store_row = get_store_row(conn, self.store) if self.store else None
@@ -313,16 +328,10 @@ class PreparedImport:
                 store_row=store_row,
             )
             ledger.status_changes = StatusChangeLog()
-            columns = ", ".join(c.split()[0] for c in f"{STAGE_COLUMNS}, {_OWN_COLUMNS}".split(",") if c.strip())
-            for chunk in range(1, snap["chunks"] + 1):
-                ledger.create_stage(STAGE, _OWN_COLUMNS)
-                conn.execute(
-                    text(f"INSERT INTO {STAGE} ({columns}) SELECT {columns} FROM {PREPARED} WHERE chunk = :c"),
-                    {"c": chunk},
-                )
-                ledger.apply_staged(STAGE)
+            for done, table in enumerate(snap["chunks"], 1):
+                ledger.apply_staged(table)  # the kept chunk, where it lies
                 if progress:
-                    progress(chunk / snap["chunks"])
+                    progress(done / len(snap["chunks"]))
                 if cancelled and cancelled():
                     raise ImportCancelled(CANCELLED)
             ledger.flush()
@@ -344,9 +353,12 @@ class PreparedImport:
             return False
         if snap["fingerprint"] is not None and self._fingerprint(conn) != snap["fingerprint"]:
             return False
-        same = conn.exec_driver_sql(
-            f"SELECT COUNT(*) FROM {PREPARED} p JOIN items i ON i.id = p.item AND i.version = p.cur_ver"
-        ).scalar_one()
+        same = sum(
+            conn.exec_driver_sql(
+                f"SELECT COUNT(*) FROM {table} p JOIN items i ON i.id = p.item AND i.version = p.cur_ver"
+            ).scalar_one()
+            for table in snap["chunks"]
+        )
         return same == snap["staged"]
 
     @staticmethod
@@ -415,6 +427,7 @@ class PreparedImport:
 
     def _drop(self) -> None:
         self.prepared = False
+        kept, self._kept = self._kept, []  # a new list: a preview still running keeps adding to its own
         conn, self.conn = self.conn, None
         if conn is None:
             return
@@ -422,7 +435,7 @@ class PreparedImport:
             if conn.in_transaction():
                 conn.rollback()
             conn.execution_options(inventory_write=False)  # dropping temp tables waits for no other writer
-            for table in (PREPARED, PARENTS, STAGE, CLAIMS):
+            for table in (*kept, PARENTS, STAGE, CLAIMS):
                 conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
             if conn.in_transaction():
                 conn.commit()

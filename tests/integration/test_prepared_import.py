@@ -261,3 +261,28 @@ def test_an_unchanged_catalog_is_imported_from_the_preview_without_reading_the_f
     assert (inventory.item("A").on_hand, inventory.item("A").status) == (0, "Out of Stock")
     assert inventory.item("T").on_hand == 4
 
+
+
+def test_a_file_of_many_chunks_previewed_twice_imports_once_as_a_direct_import(tmp_path_factory, monkeypatch):
+    """Each previewed chunk is kept as its own table and Import applies them where they lie: a preview taken
+    again (the person went Back and Next) replaces the first one's chunks, and nothing is applied twice."""
+    from desktop_app.csvio import importer
+
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 2)
+    folder = tmp_path_factory.mktemp("chunks")
+    rows = [("A", "0", "", "2"), ("B", "4", "", ""), ("T-S", "0", "", "1"), ("T-M", "3", "", ""), ("D", "0", "", ""),
+            ("N", "2", "In Stock", "")]
+    path = write_file(folder / "stock.csv", ("ItemNumber", "NumberInStock", "ProductStatus", "OnOrderQuantity"), rows)
+    with two_copies(folder) as (direct, prepared_inv):
+        expected = outcome(lambda: direct.import_file(path, store="Main"))
+        first = prepared_inv.prepare_import(path, store="Main")
+        first.preview()
+        first.close()  # Back
+        prepared = prepared_inv.prepare_import(path, store="Main")
+        prepared.preview()
+        prepared.preview()  # a preview run again on the same import
+        got = outcome(prepared.apply)
+        prepared.close()
+        assert prepared.notice is None
+        assert got == expected and got[3] == len(rows)
+        assert dump(prepared_inv) == dump(direct)
