@@ -33,6 +33,7 @@ from desktop_app.csvio import importer
 from desktop_app.csvio import values as cv
 from desktop_app.csvio.bulk import _OWN_COLUMNS, STAGE, BulkStage
 from desktop_app.csvio.claims import CLAIMS
+from desktop_app.csvio.collector import collector_held_back
 from desktop_app.csvio.job import ImportJob
 from desktop_app.csvio.summary import ImportCancelled, ImportRefused, ImportSummary
 from desktop_app.db import Database, explain, read_only_message
@@ -185,7 +186,7 @@ class PreparedImport:
         cancelled: Callable[[], bool] | None = None,
     ) -> ImportSummary:
         """What importing the file would do (a dry run's summary); ``ImportRefused`` for an unreadable file."""
-        with self._lock:
+        with self._lock, collector_held_back():  # as a direct import: the chunks' rows would set it walking
             try:
                 return self._preview(progress, cancelled)
             except BaseException:
@@ -270,7 +271,7 @@ class PreparedImport:
         cancelled: Callable[[], bool] | None = None,
     ) -> ImportSummary:
         """Import the file: the preview's work if nothing it read has changed, else the file afresh."""
-        with self._lock:
+        with self._lock, collector_held_back():
             try:
                 return self._apply_or_import(progress, cancelled)
             finally:

@@ -286,3 +286,22 @@ def test_a_file_of_many_chunks_previewed_twice_imports_once_as_a_direct_import(t
         assert prepared.notice is None
         assert got == expected and got[3] == len(rows)
         assert dump(prepared_inv) == dump(direct)
+
+
+def test_a_previewed_import_leaves_the_garbage_collector_as_it_found_it(inventory, tmp_path):
+    import gc
+
+    _fill(inventory)
+    path = write_file(tmp_path / "stock.csv", ("ItemNumber", "NumberInStock"), [("A", "5", "", ""), ("B", "1", "", "")])
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(500, 7, 9)
+        prepared = inventory.prepare_import(path, store="Main")
+        prepared.preview()
+        assert (gc.get_threshold(), gc.get_freeze_count()) == ((500, 7, 9), 0)
+        assert prepared.apply().written
+        prepared.close()
+        assert (gc.get_threshold(), gc.get_freeze_count()) == ((500, 7, 9), 0)
+    finally:
+        gc.set_threshold(*before)
+    assert inventory.item("A").on_hand == 5
