@@ -112,7 +112,7 @@ def run_service(db_path: str, orders) -> float:
         inventory.pay_order(order)
         inventory.ship_order(order)
     elapsed = time.perf_counter() - started
-    CPU_RATE[0] = len(orders) / (time.thread_time() - cpu)
+    CPU_RATE[0] = len(orders) / max(time.thread_time() - cpu, 1e-9)
     inventory.db.dispose()
     return len(orders) / elapsed
 
@@ -150,9 +150,9 @@ def run_workstations(db_path: str, orders, count: int) -> dict:
     ]
     for worker in workers:
         worker.start()
-    start.wait()
+    start.wait(timeout=600)  # a worker that died before the start breaks the barrier instead of hanging
     started = time.perf_counter()
-    done = [results.get() for _ in workers]
+    done = [results.get(timeout=3000) for _ in workers]
     for worker in workers:
         worker.join()
     ended = max(d[0] for d in done)
@@ -337,7 +337,7 @@ def run_baseline(db_path: str, orders, background_checkpoint: bool = False) -> f
         plain.pay(order)
         plain.ship(order)
     elapsed = time.perf_counter() - started
-    CPU_RATE[0] = len(orders) / (time.thread_time() - cpu)
+    CPU_RATE[0] = len(orders) / max(time.thread_time() - cpu, 1e-9)
     if plain.checkpointer is not None:
         plain.checkpointer.stop()
     plain.con.close()

@@ -16,6 +16,7 @@ import os
 import random
 import sqlite3
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -340,7 +341,20 @@ class Database:
                 conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, target)
+        _tables_of.pop(self.engine, None)
 
+
+
+# Whether a database has an optional table (PostgreSQL's item_search, item_counts): asked once per engine, and
+# forgotten when ensure_schema migrates that database.
+_tables_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def has_table(conn: Connection, name: str) -> bool:
+    known = _tables_of.setdefault(conn.engine, {})
+    if name not in known:
+        known[name] = inspect(conn).has_table(name)
+    return known[name]
 
 def _sqlite_on_connect(dbapi_conn, _record) -> None:
     # We issue BEGIN ourselves (see _sqlite_on_begin); the driver must not.

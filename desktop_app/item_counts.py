@@ -7,9 +7,9 @@ filter indexes on them, so that a count change on ``items`` writes no index entr
 
 from __future__ import annotations
 
-import weakref
+from sqlalchemy import Boolean, Connection, Integer, column, table
 
-from sqlalchemy import Boolean, Connection, Integer, column, inspect, table
+from desktop_app.db import has_table
 
 # A view that sorts or filters by one of these reads it from ``item_counts``, joined to ``items`` by key (or from
 # ``item_counts`` alone where that picks the rows); any other view reads ``items`` alone.
@@ -27,16 +27,11 @@ COUNTS_SORT_KEYS = {
     "available": _C.on_hand + _C.on_order,
     "available_to_sell": _C.on_hand + _C.on_order - _C.committed,
 }
-_counts_table_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def has_counts_table(conn: Connection) -> bool:
     """Whether the database has ``item_counts`` (PostgreSQL from migration 0015), asked once per engine."""
-    engine = conn.engine
-    found = _counts_table_of.get(engine)
-    if found is None:
-        found = _counts_table_of[engine] = inspect(conn).has_table("item_counts")
-    return found
+    return has_table(conn, "item_counts")
 
 
 def counted(conn: Connection | None, q) -> bool:

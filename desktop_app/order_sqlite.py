@@ -70,7 +70,7 @@ def statuses(raw: sqlite3.Connection, key: str) -> dict[int, StatusInfo]:
             r[0]: StatusInfo(r[0], r[1], bool(r[2]), bool(r[3])) for r in raw.execute(_STATUSES).fetchall()
         }
         _remember_statuses(key, built)
-    return built
+    return dict(built)  # the caller's own: the kept one is shared by every connection and thread
 
 
 def _remember_statuses(key: str, built: dict[int, StatusInfo]) -> None:

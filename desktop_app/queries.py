@@ -6,7 +6,6 @@ with indexed SQL, so a window shows a million units by fetching only the rows on
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, replace
 
 from sqlalchemy import (
@@ -19,7 +18,6 @@ from sqlalchemy import (
     column,
     false,
     func,
-    inspect,
     or_,
     select,
     table,
@@ -28,6 +26,7 @@ from sqlalchemy import (
 )
 
 from desktop_app.catalog import _item
+from desktop_app.db import has_table
 from desktop_app.item_counts import COUNTS_SORT_KEYS, ITEM_COUNTS, counted, counts_alone
 from desktop_app.models import Item
 from desktop_app.schema import items, statuses
@@ -87,15 +86,10 @@ def _like_escape(text: str) -> str:
 # PostgreSQL: item numbers and names with a trigram index, kept in step with ``items`` (migration 0010; absent
 # where the pg_trgm extension could not be created, and then a search scans ``items``).
 ITEM_SEARCH = table("item_search", column("id", Integer), column("item_number", String), column("name", String))
-_search_table_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _has_search_table(conn: Connection) -> bool:
-    engine = conn.engine
-    found = _search_table_of.get(engine)
-    if found is None:
-        found = _search_table_of[engine] = inspect(conn).has_table("item_search")
-    return found
+    return has_table(conn, "item_search")
 
 
 def _source(conn: Connection | None, q: UnitQuery):

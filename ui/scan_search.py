@@ -51,8 +51,15 @@ def select_unit(window, unit: Candidate) -> None:
     row = window.products.row_of(product_id)
     if row is None:
         row = inventory.view_position(window.products.query, product_id)
-    if row is None:
-        return
+    if row < 0:  # the status or stock filter hides it: a scan asks for this item, so show every product
+        for combo in (window.status_filter, window.stock_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        window.apply_filters()
+        row = inventory.view_position(window.products.query, product_id)
+        if row < 0:
+            return
     table: QWidget = window.product_table
     table.setCurrentIndex(window.products.index(row, 0))
     table.scrollTo(window.products.index(row, 0))
@@ -61,7 +68,7 @@ def select_unit(window, unit: Candidate) -> None:
         variant_row = window.variants.row_of(unit.id)
         if variant_row is None:
             variant_row = inventory.view_position(window.variants.query, unit.id)
-        if variant_row is not None:
+        if variant_row >= 0:
             window.variant_table.setCurrentIndex(window.variants.index(variant_row, 0))
             window.variant_table.setFocus()
             return

@@ -312,11 +312,11 @@ class PreparedImport:
             raise ImportRefused(preview)
         snap = self._snapshot
         with self._transaction(write=True) as conn:
-            if conn.dialect.name != "sqlite":  # the units, locked in id order as a direct import locks them
-                for table in snap["chunks"]:
-                    conn.exec_driver_sql(
-                        f"SELECT i.id FROM items i JOIN {table} p ON i.id = p.item ORDER BY i.id FOR UPDATE OF i"
-                    )
+            if conn.dialect.name != "sqlite" and snap["chunks"]:
+                # Every kept chunk's units, locked in one id order (chunk by chunk, two Imports of files listing
+                # the same items in other orders could each hold what the other waits for).
+                kept = " UNION ALL ".join(f"SELECT item FROM {table}" for table in snap["chunks"])
+                conn.exec_driver_sql(f"SELECT i.id FROM items i WHERE i.id IN ({kept}) ORDER BY i.id FOR UPDATE OF i")
             if not self._unchanged(conn, snap):
                 return None
             store_row = get_store_row(conn, self.store) if self.store else None

@@ -60,25 +60,30 @@ def test_sliced_export_is_byte_for_byte_what_csv_writer_writes(catalog, tmp_path
     assert numbers[:4] == ["P0", "P0-S", "P0-M", "P1"]
 
 
-def test_what_is_committed_during_the_export_is_not_in_the_file(catalog, tmp_path):
-    """All slices come from the snapshot taken when the export began, as one read transaction would."""
+def test_what_is_committed_during_the_export_is_not_in_the_file(catalog, tmp_path, monkeypatch):
+    """All slices come from the snapshot taken when the export began, as one read transaction would: a change
+    committed right after the readers took it, before any slice is read, is in none of them."""
     path = catalog.db.url.removeprefix("sqlite:///")
     before = expected_bytes(path)
     other = Inventory(path)
-    changed = []
+    readers = []
+    snapshot = export_slices._snapshot
 
-    def progress(_fraction: float) -> None:
-        if not changed:  # after the first slice is written: later slices are still to be read
-            other.edit_item("P7", {"name": "Renamed meanwhile"})
-            other.add_product("NEW-1", name="Added meanwhile")
-            changed.append(True)
+    def snapshot_then_change(db, wanted):
+        connections = snapshot(db, wanted)
+        readers.append(len(connections))
+        other.edit_item("P7", {"name": "Renamed meanwhile"})  # a family in the last slices
+        other.edit_item("P6-M", {"on_hand": 99})
+        other.add_product("NEW-1", name="Added meanwhile")
+        return connections
 
+    monkeypatch.setattr(export_slices, "_snapshot", snapshot_then_change)
     out = tmp_path / "out.csv"
     try:
-        export_file(catalog.db, out, progress=progress)
+        export_file(catalog.db, out)
     finally:
         other.db.dispose()
-    assert changed
+    assert readers == [2]  # two readers, lined up on one snapshot
     assert out.read_bytes() == before
     assert catalog.item("P7").name == "Renamed meanwhile"  # the change itself was committed
 

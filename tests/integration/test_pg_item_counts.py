@@ -158,9 +158,7 @@ def test_a_count_change_on_items_is_a_heap_only_update(shop):
 
 def test_a_downgrade_puts_the_indexes_back_on_items_and_the_upgrade_mirrors_again(empty_db_url):
     from alembic import command
-    from alembic.config import Config
 
-    from desktop_app.db import MIGRATIONS_DIR
 
     shop = Inventory(empty_db_url)
     shop.add_store("Main")
@@ -170,13 +168,7 @@ def test_a_downgrade_puts_the_indexes_back_on_items_and_the_upgrade_mirrors_agai
     shop.db.dispose()
 
     def migrate(step, target: str) -> None:
-        db = Database(empty_db_url, migrate=False)
-        with db.connect(write=True) as conn:
-            cfg = Config()
-            cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-            cfg.attributes["connection"] = conn
-            step(cfg, target)
-        db.dispose()
+        _migrate(empty_db_url, step, target)
 
     migrate(command.downgrade, "0014")
     old = Database(empty_db_url, migrate=False)
@@ -196,3 +188,46 @@ def test_a_downgrade_puts_the_indexes_back_on_items_and_the_upgrade_mirrors_agai
         assert_views_follow(shop)
     finally:
         shop.db.dispose()
+
+
+def _migrate(url: str, step, target: str) -> None:
+    from alembic.config import Config
+
+    from desktop_app.db import MIGRATIONS_DIR
+
+    db = Database(url, migrate=False)
+    with db.connect(write=True) as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        cfg.attributes["connection"] = conn
+        step(cfg, target)
+    db.dispose()
+
+
+def test_an_owners_truncate_of_items_empties_the_mirror_and_new_items_follow(shop):
+    shop.add_product("OLD-1", on_hand=3)
+    shop.db.write(lambda c: c.execute(text("TRUNCATE items RESTART IDENTITY CASCADE")))
+    assert mirror_drift(shop) == []
+    shop.add_product("CUP", on_hand=2)  # id 1 again
+    assert mirror_drift(shop) == []
+    assert [row[2] for row in shop.view_page(UnitQuery(sort="on_hand"), 0, 10)] == ["CUP"]
+
+
+def test_a_database_upgraded_while_open_sorts_by_counts_from_the_new_table(empty_db_url):
+    from alembic import command
+
+    shop = Inventory(empty_db_url)
+    for n, hand in enumerate((4, 1, 3)):
+        shop.add_product(f"P{n}", on_hand=hand)
+    shop.db.dispose()
+    _migrate(empty_db_url, command.downgrade, "0014")
+    db = Database(empty_db_url, migrate=False)
+    try:
+        by_hand = UnitQuery(sort="on_hand")
+        assert [r[2] for r in db.read(lambda c: queries.page_rows(c, by_hand, 0, 10))] == ["P1", "P2", "P0"]
+        db.ensure_schema()  # the same engine, now at 0015: its views read the counts from item_counts
+        with db.connect(write=False) as conn:
+            assert queries.counted(conn, by_hand)
+        assert [r[2] for r in db.read(lambda c: queries.page_rows(c, by_hand, 0, 10))] == ["P1", "P2", "P0"]
+    finally:
+        db.dispose()

@@ -305,3 +305,49 @@ def test_a_previewed_import_leaves_the_garbage_collector_as_it_found_it(inventor
     finally:
         gc.set_threshold(*before)
     assert inventory.item("A").on_hand == 5
+
+
+def test_an_import_locks_every_kept_unit_in_one_order(inventory, tmp_path, monkeypatch):
+    """PostgreSQL: Import locks the units of every kept chunk in id order before writing, as a direct import of
+    one chunk does; locked chunk by chunk (in the file's order), two imports listing the same items in other
+    orders could each hold a unit the other waits for (a deadlock)."""
+    import threading
+    import time
+
+    from desktop_app.csvio import importer
+
+    if inventory.db.is_sqlite:
+        pytest.skip("row locks are PostgreSQL's (SQLite has one writer)")
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 1)
+    _fill(inventory)
+    first, last = sorted((inventory.item("A").id, inventory.item("B").id))
+    late = "A" if inventory.item("A").id == last else "B"
+    early = "B" if late == "A" else "A"
+    path = write_file(tmp_path / "stock.csv", ("ItemNumber", "NumberInStock"), [(late, "7", "", ""), (early, "8", "", "")])
+    prepared = inventory.prepare_import(path, store="Main")
+    prepared.preview()
+    holder = inventory.db.engine.connect()  # another workstation holds the earlier unit
+    holder.execute(text("SELECT id FROM items WHERE id = :id FOR UPDATE"), {"id": first})
+    done = []
+    worker = threading.Thread(target=lambda: done.append(prepared.apply()))
+    worker.start()
+    try:
+        for _ in range(200):  # until Import waits for that lock
+            waiting = holder.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )).scalar()
+            if waiting:
+                break
+            time.sleep(0.05)
+        assert waiting
+        with inventory.db.engine.connect() as probe:  # the later unit is not held while Import waits
+            assert probe.execute(text("SELECT id FROM items WHERE id = :id FOR UPDATE SKIP LOCKED"),
+                                 {"id": last}).all() == [(last,)]
+            probe.rollback()
+    finally:
+        holder.rollback()
+        holder.close()
+        worker.join(30)
+    prepared.close()
+    assert done and done[0].written
+    assert (inventory.item(late).on_hand, inventory.item(early).on_hand) == (7, 8)

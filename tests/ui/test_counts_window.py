@@ -247,3 +247,16 @@ def test_the_history_names_the_count_and_its_batch(qtbot, shop_state):
         if panel.table.item(r, c)
     ]
     assert f"count (batch {posted.batch}): stock count {count.id}" in shown
+
+
+def test_a_scan_of_an_item_the_status_filter_hides_shows_and_selects_it(window, demo, qtbot):
+    product = demo.item("MUG-CER")
+    demo.edit_item(product.item_number, {"barcode": "4006381333931"})
+    shown = next(i for i in range(window.status_filter.count())
+                 if window.status_filter.itemData(i) is not None and window.status_filter.itemText(i) != product.status)
+    window.status_filter.setCurrentIndex(shown)  # a filter that leaves the scanned product out
+    window.products.refresh()
+    QTest.keyClicks(window.search, "4006381333931")
+    QTest.keyClick(window.search, Qt.Key.Key_Return)
+    assert window.product_table.selected_item_id() == product.id
+    assert window.status_filter.currentData() is None  # the filter that hid it is off, so the row is there

@@ -468,7 +468,7 @@ def test_the_current_cell_follows_its_item_into_a_filtered_view_and_leaves_when_
     column = model.column_of("on_hand")
     view.setCurrentIndex(model.index(4, column))
     model.set_query(model.query.with_(search="P01"))  # row 4 now holds P014, not P004: P004 is not in view
-    assert not view.currentIndex().isValid() or text(grid, view.currentIndex().row(), "item_number") != "P004"
+    assert not view.currentIndex().isValid()  # no neighbour stands in for it
     view.setCurrentIndex(model.index(4, column))  # P014
     model.set_query(model.query.with_(search="P014"))
     assert view.currentIndex().row() == 0 and text(grid, 0, "item_number") == "P014"

@@ -99,9 +99,31 @@ TRIGGERS = (
     "FOR EACH STATEMENT EXECUTE FUNCTION item_counts_removed()",
     "CREATE TRIGGER item_counts_update AFTER UPDATE ON items REFERENCING NEW TABLE AS counts_changed "
     "FOR EACH STATEMENT EXECUTE FUNCTION item_counts_changed()",
+    # TRUNCATE fires no DELETE trigger: without this an owner's TRUNCATE items (RESTART IDENTITY) would leave
+    # rows for items that no longer exist, and the next new item's id would collide with one of them.
+    """CREATE FUNCTION item_counts_emptied() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+       SET search_path = {schema}, pg_temp AS $$
+       BEGIN
+         TRUNCATE item_counts;
+         RETURN NULL;
+       END $$""",
+    "CREATE TRIGGER item_counts_truncate AFTER TRUNCATE ON items FOR EACH STATEMENT EXECUTE FUNCTION item_counts_emptied()",
 )
-TRIGGER_NAMES = ("item_counts_insert", "item_counts_delete", "item_counts_update")
-FUNCTION_NAMES = ("item_counts_added", "item_counts_removed", "item_counts_changed")
+SEARCH_TRUNCATE = (
+    """CREATE FUNCTION item_search_emptied() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+       SET search_path = {schema}, pg_temp AS $$
+       BEGIN
+         TRUNCATE item_search;
+         RETURN NULL;
+       END $$""",
+    "CREATE TRIGGER item_search_truncate AFTER TRUNCATE ON items FOR EACH STATEMENT EXECUTE FUNCTION item_search_emptied()",
+)
+TRIGGER_NAMES = (
+    "item_counts_insert", "item_counts_delete", "item_counts_update", "item_counts_truncate", "item_search_truncate"
+)
+FUNCTION_NAMES = (
+    "item_counts_added", "item_counts_removed", "item_counts_changed", "item_counts_emptied", "item_search_emptied"
+)
 
 
 def _is_postgresql() -> bool:
@@ -118,6 +140,9 @@ def upgrade() -> None:
         op.execute(statement)
     for statement in TRIGGERS:
         op.execute(statement.replace("{schema}", schema))
+    if op.get_bind().exec_driver_sql("SELECT to_regclass('item_search') IS NOT NULL").scalar_one():
+        for statement in SEARCH_TRUNCATE:  # migration 0010's search rows had the same gap
+            op.execute(statement.replace("{schema}", schema))
     op.execute(f"ALTER TABLE items SET (fillfactor = {FILLFACTOR})")
     op.execute("CLUSTER items USING pk_items")  # rewritten with the room (CLUSTER may run in a transaction)
     op.execute("ALTER TABLE items SET WITHOUT CLUSTER")
