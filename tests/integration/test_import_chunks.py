@@ -10,12 +10,11 @@ import sqlite3
 import pytest
 
 from benchmarks.catalog import build
-from benchmarks.import_same_work import same_work_import
 from benchmarks.million import write_stock_file
 from desktop_app.csvio import importer
 from desktop_app.csvio.importer import ImportRefused, import_file
 from desktop_app.db import Database
-from tests.integration.test_import_same_work import TABLES, _state
+from tests.integration.test_import_same_work import TABLES, _state, import_beside_baseline
 
 
 def _without_version(rows: list) -> list:
@@ -38,15 +37,7 @@ def test_an_import_in_many_chunks_writes_and_reports_what_the_baseline_writes(
     tmp_path, pristine, monkeypatch, rows_per_chunk
 ):
     monkeypatch.setattr(importer, "CHUNK_ROWS", rows_per_chunk)  # a product's variants span chunks
-    stock = tmp_path / "stock.csv"
-    rows = write_stock_file(pristine, stock, seed=rows_per_chunk)
-    ours, theirs = tmp_path / "import.db", tmp_path / "plain.db"
-    shutil.copyfile(pristine, ours)
-    shutil.copyfile(pristine, theirs)
-    db = Database(str(ours))
-    summary = import_file(db, stock, store="Main Street")
-    db.dispose()
-    done = same_work_import(theirs, stock, "Main Street", who=db.who, note=f"import of {stock.name}")
+    summary, done, rows, ours, theirs = import_beside_baseline(pristine, tmp_path, seed=rows_per_chunk)
     assert summary.updated == done["updated"] == rows
     expected, actual = _state(ours), _state(theirs)
     for name in TABLES:

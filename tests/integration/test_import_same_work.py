@@ -30,18 +30,25 @@ def _state(path) -> dict[str, list]:
         con.close()
 
 
-def test_the_same_work_baseline_leaves_the_database_the_import_leaves(tmp_path):
-    pristine = tmp_path / "pristine.db"
-    build(pristine, variant_products=60, plain_products=40, seed=3)
-    stock = tmp_path / "stock.csv"
-    rows = write_stock_file(pristine, stock, seed=5)
-    ours, theirs = tmp_path / "import.db", tmp_path / "plain.db"
+
+def import_beside_baseline(pristine, folder, *, seed: int):
+    """A stock file imported into one copy of ``pristine`` by the editor and into another by the same-work
+    baseline: (the import's summary, the baseline's figures, the file's rows, the two databases)."""
+    stock = folder / "stock.csv"
+    rows = write_stock_file(pristine, stock, seed=seed)
+    ours, theirs = folder / "import.db", folder / "plain.db"
     shutil.copyfile(pristine, ours)
     shutil.copyfile(pristine, theirs)
     db = Database(str(ours))
     summary = import_file(db, stock, store="Main Street")
     db.dispose()
     done = same_work_import(theirs, stock, "Main Street", who=db.who, note=f"import of {stock.name}")
+    return summary, done, rows, ours, theirs
+
+def test_the_same_work_baseline_leaves_the_database_the_import_leaves(tmp_path):
+    pristine = tmp_path / "pristine.db"
+    build(pristine, variant_products=60, plain_products=40, seed=3)
+    summary, done, rows, ours, theirs = import_beside_baseline(pristine, tmp_path, seed=5)
     assert summary.updated == done["updated"] == rows
     assert len(summary.status_changes) == done["status_changes"] > 0
     before, expected, actual = _state(pristine), _state(ours), _state(theirs)
