@@ -344,7 +344,6 @@ class Database:
         _tables_of.pop(self.engine, None)
 
 
-
 # Whether a database has an optional table (PostgreSQL's item_search, item_counts): asked once per engine, and
 # forgotten when ensure_schema migrates that database.
 _tables_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -355,6 +354,7 @@ def has_table(conn: Connection, name: str) -> bool:
     if name not in known:
         known[name] = inspect(conn).has_table(name)
     return known[name]
+
 
 def _sqlite_on_connect(dbapi_conn, _record) -> None:
     # We issue BEGIN ourselves (see _sqlite_on_begin); the driver must not.
