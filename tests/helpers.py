@@ -159,3 +159,17 @@ def run_cli_process(*args, env: dict[str, str] | None = None, timeout: float = 3
         [sys.executable, "-m", "desktop_app", *argv], capture_output=True, text=True, env=full, timeout=timeout
     )
     return CliResult(argv, proc.returncode, proc.stdout, proc.stderr)
+
+
+def server_refuses(url: str, *statements: str) -> str:
+    """Run the statements on a PostgreSQL server as one transaction; the server must refuse it (its message)."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        try:
+            with conn.transaction():
+                for statement in statements:
+                    conn.execute(statement)
+        except psycopg.Error as exc:
+            return str(exc)
+    raise AssertionError(f"the server accepted: {statements}")

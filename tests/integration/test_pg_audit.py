@@ -17,7 +17,7 @@ from desktop_app.csvio.importer import import_file
 from desktop_app.roles import create_roles
 from desktop_app.service import Inventory
 from tests.conftest import PG_URL
-from tests.helpers import history_mismatches, write_csv
+from tests.helpers import history_mismatches, server_refuses, write_csv
 
 pytestmark = [
     pytest.mark.postgres,
@@ -64,20 +64,6 @@ def _dump(db_url: str) -> list:
             conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
             for table in (*HISTORY, "items")
         ]
-
-
-def _refused(url: str, *statements: str) -> str:
-    """Run the statements as one transaction as that role; the server must refuse it (returns its message)."""
-    import psycopg
-
-    with psycopg.connect(url) as conn:
-        try:
-            with conn.transaction():
-                for statement in statements:
-                    conn.execute(statement)
-        except psycopg.Error as exc:
-            return str(exc)
-    raise AssertionError(f"the server accepted: {statements}")
 
 
 def _ids(db_url: str) -> dict:
@@ -134,7 +120,7 @@ def test_staff_cannot_rewrite_the_history_or_change_a_count_without_it(shop, db_
         "delete status changes": ["DELETE FROM status_changes"],
         "truncate": ["TRUNCATE movements, status_changes, events CASCADE"],
     }
-    messages = {name: _refused(staff_url, *statements) for name, statements in attempts.items()}
+    messages = {name: server_refuses(staff_url, *statements) for name, statements in attempts.items()}
     assert _dump(db_url) == before, messages
     assert "permission denied" in messages["movement delta"]
     assert "on hand count of B went from 10 to 999999 with no movement" in messages["count without a movement"]
@@ -151,7 +137,7 @@ def test_a_mistaken_grant_still_cannot_rewrite_the_history(shop, db_url, stocked
     before = _dump(db_url)
     for table in HISTORY:
         for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}", f"TRUNCATE {table} CASCADE"):
-            assert "the history is append-only" in _refused(staff_url, statement)
+            assert "the history is append-only" in server_refuses(staff_url, statement)
     assert _dump(db_url) == before
 
 
@@ -159,9 +145,9 @@ def test_the_owner_role_cannot_rewrite_the_history_either(shop, db_url, stocked,
     owner_url, _staff_url, _staff = roles
     before = _dump(db_url)
     for table in HISTORY:
-        assert "permission denied" in _refused(owner_url, f"UPDATE {table} SET id = id")
-        assert "permission denied" in _refused(owner_url, f"DELETE FROM {table}")
-        assert "permission denied" in _refused(owner_url, f"TRUNCATE {table} CASCADE")
+        assert "permission denied" in server_refuses(owner_url, f"UPDATE {table} SET id = id")
+        assert "permission denied" in server_refuses(owner_url, f"DELETE FROM {table}")
+        assert "permission denied" in server_refuses(owner_url, f"TRUNCATE {table} CASCADE")
     assert _dump(db_url) == before
 
 

@@ -21,7 +21,7 @@ from desktop_app import orders
 from desktop_app.csvio.importer import import_file
 from desktop_app.errors import InventoryError
 from tests.conftest import PG_URL
-from tests.helpers import history_mismatches, write_csv
+from tests.helpers import history_mismatches, server_refuses, write_csv
 
 pytestmark = [
     pytest.mark.postgres,
@@ -100,16 +100,6 @@ def test_a_large_transaction_is_checked_as_strictly_as_a_small_one(shop, db_url)
     assert shop.item("U0001").status == "Out of Stock"
     assert history_mismatches(shop.db) == []
 
-    def refused(*statements: str) -> str:
-        with psycopg.connect(db_url) as conn:
-            try:
-                with conn.transaction():
-                    for statement in statements:
-                        conn.execute(statement)
-            except psycopg.Error as exc:
-                return str(exc)
-        raise AssertionError(f"the server accepted: {statements}")
-
     event = "INSERT INTO events (cause, who, at) VALUES ('adjust', '', now())"
     all_units = "UPDATE items SET on_hand = on_hand + 1 WHERE item_number LIKE 'U%'"
     moves = (
@@ -117,11 +107,11 @@ def test_a_large_transaction_is_checked_as_strictly_as_a_small_one(shop, db_url)
         "SELECT currval(pg_get_serial_sequence('events', 'id')), id, 'on_hand', 1, on_hand FROM items "
         "WHERE item_number LIKE 'U%' AND item_number <> '{skip}' ORDER BY id"
     )
-    message = refused(event, all_units, moves.format(skip="U0006"))
+    message = server_refuses(db_url, event, all_units, moves.format(skip="U0006"))
     assert "the on hand count of U0006 went from 7 to 8 with no movement" in message
-    message = refused(
-        event, all_units, moves.format(skip=""), "UPDATE items SET status_id = (SELECT id FROM statuses WHERE name = 'Discontinued') "
-        "WHERE item_number = 'U0009'"
+    message = server_refuses(
+        db_url, event, all_units, moves.format(skip=""),
+        "UPDATE items SET status_id = (SELECT id FROM statuses WHERE name = 'Discontinued') WHERE item_number = 'U0009'",
     )
     assert "the status of U0009 is Discontinued but the history of this change says nothing" in message
     with psycopg.connect(db_url) as conn:  # the same with its history is accepted
