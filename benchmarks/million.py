@@ -39,6 +39,11 @@ SAME_WORK_IMPORT = "import: same-work plain sqlite3 baseline"  # seconds, set by
 CLI_IMPORT = "import: command line (a process)"
 WIZARD_IMPORT = "wizard: preview + import"
 NOT_MEASURED = "not measured"
+# PostgreSQL orders' ceiling, measured beside them (benchmarks/pg_orders_same_work.py): the same work in plain
+# psycopg on a copy of the database, and three one-row durable transactions per order on the same server.
+PG_SAME_WORK_ORDERS = "orders: plain psycopg same-work baseline"
+PG_ORDERS_FLOOR = "orders: floor, 3 one-row durable transactions per order"
+PG_ORDERS_BASELINE_DB = "bench_orders_baseline"
 
 
 def write_stock_file(db: Path, out: Path, seed: int = 11) -> int:
@@ -213,10 +218,18 @@ def postgresql_half(server: str, out: Path, pristine: Path, stock: Path) -> dict
     pg["export"] = exported["seconds"]
     pg["export rows"] = exported["rows"]
     pg["peak memory, export process"] = exported["peak_mb"]
-    say("PostgreSQL: orders")
+    say("PostgreSQL: orders, beside the same work in plain psycopg (on a copy) and the server's floor")
+    base_url = make_url(url).set(database=PG_ORDERS_BASELINE_DB).render_as_string(hide_password=False)
+    child([str(HERE / "pg_orders_same_work.py"), "clone", url, PG_ORDERS_BASELINE_DB])
     service = child([str(HERE / "orders_bench.py"), "service", url, str(out / "orders.json")])
     pg["orders placed + paid + shipped"] = service["rate"]
     pg["peak memory, orders process"] = service["peak_mb"]
+    plain = child([str(HERE / "pg_orders_same_work.py"), "baseline", base_url, str(out / "orders.json")])
+    pg[PG_SAME_WORK_ORDERS] = plain["rate"]
+    floor = child([str(HERE / "pg_orders_same_work.py"), "floor", base_url, str(len(json.loads(
+        (out / "orders.json").read_text(encoding="utf-8"))))])
+    pg[PG_ORDERS_FLOOR] = floor["rate"]
+    child([str(HERE / "pg_orders_same_work.py"), "drop", url, PG_ORDERS_BASELINE_DB])
     pg.update(workstation_orders(url, out))
     pg["the PostgreSQL half, in all"] = time.perf_counter() - half
     say(f"PostgreSQL: done in {pg['the PostgreSQL half, in all']:.0f} s")
@@ -362,6 +375,13 @@ def goals_table(results: dict[str, dict]) -> list[str]:
     rows.append(("PostgreSQL: orders placed + paid + shipped", "≥ 500/s",
                  f"{pg_rate:,.0f}/s" if pg_rate else NOT_MEASURED,
                  _missed(500 / pg_rate) if pg_rate else "not measured (no --db)"))
+    pg_base, pg_floor = p.get(PG_SAME_WORK_ORDERS), p.get(PG_ORDERS_FLOOR)
+    if pg_rate and pg_base:
+        rows.append(("PostgreSQL same-work baseline (plain psycopg, same server, same run)", "reported (no goal)",
+                     f"{pg_base:,.0f}/s; ours = {pg_rate / pg_base:.2f}x of it", ""))
+    if pg_floor:
+        rows.append(("PostgreSQL floor: three one-row durable transactions per order", "reported (no goal)",
+                     f"{pg_floor:,.0f}/s" + (f"; ours = {pg_rate / pg_floor:.2f}x of it" if pg_rate else ""), ""))
     for count in WORKSTATIONS:
         rate = p.get(f"orders placed + paid + shipped, {count} workstations at once")
         if rate:
