@@ -41,7 +41,6 @@ ENV_VAR = "INVENTORY_EDITOR_DB"
 SCHEMA_REVISION = "0015"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_S = 60
-CHANNEL = pg_session.CHANNEL  # PostgreSQL LISTEN/NOTIFY channel for "something changed"
 RETRY_ATTEMPTS = 6
 # SQLSTATEs worth retrying: serialization failure, deadlock.
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}
@@ -174,7 +173,7 @@ class Database:
     def _transaction(self, write: bool) -> Iterator[Connection]:
         """``connect`` without the explaining: a lost server connection is raised as a ``DBAPIError`` whose
         ``connection_invalidated`` is set (and the connection dropped), to be run again by ``read``/``write``.
-        On a server, a write's NOTIFY goes just before the COMMIT (``pg_session.commit``)."""
+        On a server, the COMMIT is ``pg_session.commit``'s (a lost connection during it is not run again)."""
         if write and self.read_only:
             raise InventoryError(read_only_message(self.display_name))
         conn = self._checkout()

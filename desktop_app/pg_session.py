@@ -5,9 +5,10 @@
   was committed: ``Database.read``/``write`` then drop it and run the transaction again on a new one
   (``connection_lost``). A connection lost *during* the COMMIT is not run again — the COMMIT may have been
   carried out — and the person is told so (``commit``).
-- After a write, the NOTIFY that tells other workstations to refresh (``watch.py``) goes just before the
-  COMMIT. (Sent in one round trip with it, through psycopg's pipeline mode, it measured slower here, as did a
-  whole transaction in pipeline mode: each wait in pipeline mode costs more than a plain round trip.)
+- A write sends no NOTIFY: other workstations see that something changed by the server's snapshot moving
+  (``watch.py``). A NOTIFY before each COMMIT cost a round trip and the server's notification queue, and a
+  notifying COMMIT holds a lock that every other notifying COMMIT of the server waits for, WAL flush included,
+  so workstations' commits went one at a time (measured: ``benchmarks/pg_orders_same_work.py`` and the README).
 """
 
 from __future__ import annotations
@@ -17,21 +18,14 @@ from sqlalchemy.exc import DBAPIError
 
 from desktop_app.errors import InventoryError
 
-CHANNEL = "inventory_changes"  # the LISTEN/NOTIFY channel for "something changed"
-
 
 def server_engine(url: str) -> Engine:
     return create_engine(url, pool_size=2, max_overflow=4)
 
 
 def commit(conn: Connection, *, write: bool, name: str) -> None:
-    """NOTIFY (after a write), then COMMIT; errors raised as SQLAlchemy's."""
+    """COMMIT; errors raised as SQLAlchemy's."""
     raw, error = conn.connection.driver_connection, conn.dialect.dbapi.Error
-    if write:
-        try:
-            raw.execute(f"NOTIFY {CHANNEL}")
-        except error as exc:  # nothing committed yet: a lost connection runs the change again
-            raise DBAPIError.instance("NOTIFY", None, exc, error, connection_invalidated=raw.broken) from exc
     try:
         raw.commit()
     except error as exc:
