@@ -252,7 +252,9 @@ def workstation_orders(url: str, out: Path) -> dict:
                      str(count)])
         figures[f"orders placed + paid + shipped, {count} workstations at once"] = ran["rate"]
         if ran["refused"]:
-            figures[f"orders refused (stock taken first), {count} workstations"] = f"{ran['refused']} of {len(part)}"
+            why = "; ".join(f"{n}: {reason}" for reason, n in sorted(ran["refused_why"].items(), key=lambda kv: -kv[1]))
+            figures[f"orders refused, {count} workstations"] = f"{ran['refused']} of {len(part)} ({why})"
+        figures[f"transactions run again (lost races), {count} workstations"] = ran["retries"]
     return figures
 
 
@@ -404,7 +406,7 @@ def _show(name: str, value) -> str:
         return f"{value:,.0f} MB"
     if name.startswith("orders"):
         return f"{value:,.0f} /s"
-    if name.endswith(("rows", "rows updated", "status changes")):
+    if name.endswith(("rows", "rows updated", "status changes")) or name.startswith("transactions run again"):
         return f"{value:,.0f}"
     return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
 

@@ -32,7 +32,8 @@ Workstations (``workstations``, a separate row; meant for a server): N processes
 and connections like a workstation's, place, pay and ship distinct orders (every N-th of the file) at once; the
 rate counts every order of all of them over the time from their common start to the last one's end. Units
 are shared between them (as in a shop), so they also wait for each other's row locks; an order refused
-because another took the stock first is counted apart (``refused``), never as placed.
+because another took the stock first is counted apart (``refused``, with why: ``refused_why``), never as
+placed; ``retries`` counts transactions run again after a lost race (a deadlock, a serialization failure).
 
 Durability, the same for both (``db.py``'s connection pragmas): WAL with ``synchronous=NORMAL``. A commit
 is then atomic and survives the program crashing; a power cut may lose the last commits since the WAL was
@@ -46,6 +47,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 import sqlite3
 import sys
 import time
@@ -125,17 +127,18 @@ def _workstation(db_path: str, orders, start, results) -> None:
 
     inventory = Inventory(db_path)
     inventory.stores()  # connected and ready before the common start
-    refused = 0
+    refused: dict[str, int] = {}  # why (the refusal's first detail, item numbers and figures taken out): how many
     start.wait()
     for store, lines in orders:
         try:
             order = inventory.place_order(store, lines)
-        except InventoryError:
-            refused += 1
+        except InventoryError as exc:
+            why = re.sub(r"[A-Z]\d+[-\w]*|\d+", "N", (exc.details or [str(exc)])[0])
+            refused[why] = refused.get(why, 0) + 1
             continue
         inventory.pay_order(order)
         inventory.ship_order(order)
-    results.put((time.perf_counter(), len(orders) - refused, refused))
+    results.put((time.perf_counter(), len(orders) - sum(refused.values()), refused, inventory.db.retries))
     inventory.db.dispose()
 
 
@@ -157,8 +160,13 @@ def run_workstations(db_path: str, orders, count: int) -> dict:
         worker.join()
     ended = max(d[0] for d in done)
     placed = sum(d[1] for d in done)
+    why: dict[str, int] = {}
+    for d in done:
+        for reason, n in d[2].items():
+            why[reason] = why.get(reason, 0) + n
     return {"rate": placed / (ended - started), "workstations": count, "orders": placed,
-            "refused": sum(d[2] for d in done), "seconds": ended - started}
+            "refused": sum(why.values()), "refused_why": why, "retries": sum(d[3] for d in done),
+            "seconds": ended - started}
 
 
 # -- the plain sqlite3 baseline -----------------------------------------------------------------------------
