@@ -90,6 +90,7 @@ SAVE_LINE = Sql(
     "committed = :committed WHERE id = :id"
 )
 _UNITS_BY_NUMBER: dict[int, Sql] = {}
+_PLACE_READS: dict[int, Sql] = {}
 _ORDER_UPDATES: dict[tuple[str, ...], Sql] = {}
 
 
@@ -181,6 +182,25 @@ def lock_units_by_number(drv: Driver, numbers: list[str]) -> dict[str, Unit]:
         )
     rows = drv.run(stmt, {f"n{k}": number for k, number in enumerate(numbers)}).fetchall()
     return {unit.item_number: unit for unit in (unit_row(row) for row in rows)}
+
+
+def place_reads(drv: Driver, store_name: str, numbers: list[str]) -> tuple[tuple | None, dict[str, Unit]]:
+    """A server's first query of a new order, one round trip: the store (with the statuses, as
+    ``STORE_BY_NAME``) and the units with these item numbers, locked in id order. (None, {}): no such store."""
+    stmt = _PLACE_READS.get(len(numbers))
+    if stmt is None:
+        marks = ", ".join(f":n{k}" for k in range(len(numbers)))
+        units = f"SELECT {_UNIT} FROM items i WHERE i.item_number IN ({marks}) ORDER BY i.id FOR UPDATE"
+        stmt = _PLACE_READS[len(numbers)] = Sql(
+            f"WITH u AS ({units}) SELECT {_STORE}{_PG_STATUSES}, u.* FROM stores s LEFT JOIN u ON true "
+            "WHERE lower(s.name) = :name ORDER BY u.id"
+        )
+    rows = drv.run(stmt, {"name": store_name, **{f"n{k}": number for k, number in enumerate(numbers)}}).fetchall()
+    if not rows:
+        return None, {}
+    at_unit = _N_STORE + 1
+    units = (unit_row(row[at_unit:]) for row in rows if row[at_unit] is not None)
+    return rows[0][:at_unit], {unit.item_number: unit for unit in units}
 
 
 def save_lines(drv: Driver, lines: list[Line], before: dict[int, tuple]) -> None:

@@ -108,15 +108,19 @@ def place_order(
         if not wanted:
             raise InventoryError("An order needs at least one line (ITEM=QTY)")
         units = _units_of_refs(refs, numbers, _lock_others(conn, others), by_number)
-    else:
-        found = drv.run(order_sql.STORE_BY_NAME, {"name": store_name.strip().lower()}).fetchone()
+    else:  # the store, statuses and units by item number in one query (``order_sql.place_reads``)
+        numbers, others = _refs_by_number(refs)
+        if numbers:
+            found, by_number = order_sql.place_reads(drv, store_name.strip().lower(), list(numbers))
+        else:
+            found, by_number = drv.run(order_sql.STORE_BY_NAME, {"name": store_name.strip().lower()}).fetchone(), {}
         if found is None:
             get_store_row(conn, store_name)  # raises, naming the stores there are
         store = rules = order_sql.store_row(found)
         if not wanted:
             raise InventoryError("An order needs at least one line (ITEM=QTY)")
         statuses_by_id = order_sql.load_statuses(drv, found[-1])
-        units = _lock_refs(conn, drv, refs)
+        units = _units_of_refs(refs, numbers, _lock_others(conn, others), by_number)
     problems = order_checks.refusals(
         wanted, units, statuses_by_id, track=bool(store.track_inventory), accepted=accepted
     )
@@ -165,13 +169,6 @@ def place_order(
         )
         ledger.flush()
     return order_id
-
-
-def _lock_refs(conn: Connection, drv: Driver, refs: list) -> dict[str, Unit]:
-    """The units the order's ITEM arguments name (``#N`` by ItemID first, then by item number in one query)."""
-    by_number, others = _refs_by_number(refs)
-    by_item_id = _lock_others(conn, others)
-    return _units_of_refs(refs, by_number, by_item_id, order_sql.lock_units_by_number(drv, list(by_number)))
 
 
 def _refs_by_number(refs: list) -> tuple[dict[str, list], list]:
