@@ -261,8 +261,14 @@ def clone(url: str, name: str, *, copy: bool = True) -> float:
     with psycopg.connect(_url(source.set(database="postgres").render_as_string(hide_password=False)),
                          autocommit=True) as con:
         con.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if copy:
-            con.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source.database}" STRATEGY FILE_COPY')
+        for attempt in range(20 if copy else 0):  # the last step's sessions may take a moment to end
+            try:
+                con.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source.database}" STRATEGY FILE_COPY')
+                break
+            except psycopg.errors.ObjectInUse:
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)
     return time.perf_counter() - started
 
 
