@@ -143,9 +143,12 @@ def copy_catalog(url: str) -> None:
 
 def measure(url: str, stock: Path, store: str) -> dict:
     """Both baselines, each on its own copy (then dropped): the figures for benchmarks/million.py."""
-    figures: dict[str, float] = {}
+    figures: dict[str, float | str] = {}
     base = _dsn(url).rsplit("/", 1)[0]
     with _admin(url) as admin:
+        # What the server's settings give the import's index writes and WAL (its caches and checkpoints).
+        figures["server settings: shared_buffers, max_wal_size, work_mem"] = ", ".join(
+            str(admin.execute(f"SHOW {setting}").fetchone()[0]) for setting in ("shared_buffers", "max_wal_size", "work_mem"))
         for figure, name in _COPIES.items():
             done = pg_same_work_import(f"{base}/{name}", stock, store, triggers=figure == SAME_WORK)
             figures[figure] = done["seconds"]
