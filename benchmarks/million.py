@@ -30,6 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from benchmarks import pg_import_same_work as pg_same  # noqa: E402
 from benchmarks.catalog import build, build_at  # noqa: E402
 from benchmarks.import_same_work import same_work_import  # noqa: E402
 from benchmarks.orders_bench import make_orders  # noqa: E402
@@ -209,10 +210,13 @@ def postgresql_half(server: str, out: Path, pristine: Path, stock: Path) -> dict
     copied = build_at(url, pristine)
     pg: dict[str, float | str] = {"copy the catalog to PostgreSQL": time.perf_counter() - started}
     say("PostgreSQL: copied: " + ", ".join(f"{k} {v:.0f} s" for k, v in copied.get("phases", {}).items()))
+    pg_same.copy_catalog(url)  # the same-work baselines' copies, before the editor changes the catalog
     say("PostgreSQL: the editor (paints, grid batch, import in the editor process)")
     probe = child([str(HERE / "editor_probe.py"), url, str(time.time()), str(stock), "Main Street"])
     pg.update(probe["times"])
     pg.update(probe["memory"])
+    say("PostgreSQL: the same-work plain psycopg import baselines")
+    pg.update(pg_same.measure(url, stock, "Main Street"))
     say("PostgreSQL: export")
     exported = child(["-c", EXPORT_CHILD.format(root=str(HERE.parent), url=url, out=str(out / "export-pg.csv"))])
     pg["export"] = exported["seconds"]
@@ -392,6 +396,7 @@ def goals_table(results: dict[str, dict]) -> list[str]:
     rows.append(("PostgreSQL: import / SQLite import (same file, same run)", "≤ 2x",
                  f"{pg_import / ours:.2f}x ({pg_import:.1f} s / {ours:.1f} s)" if pg_import and ours else NOT_MEASURED,
                  _missed(pg_import / ours / 2) if pg_import and ours else "not measured (no --db)"))
+    rows += pg_same.goal_rows(p, ours)
     lines = ["| figure | goal | result | |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     return lines

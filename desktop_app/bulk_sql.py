@@ -71,6 +71,19 @@ def update_many(conn: Connection, table: str, sets: str, types: Sequence[str], r
     )
 
 
+# A temporary stage's statistics (PostgreSQL): a sample of 3,000 rows (300 x the target) tells the planner its
+# size, its NULLs and how many parents it names as well as the default 30,000 (a whole 20,000-row chunk) does,
+# for a fifth of the time: three ANALYZEs per chunk took 4% of an import at the default.
+STAGE_STATISTICS = 10
+
+
+def analyse(conn: Connection, table: str) -> None:
+    """``ANALYZE`` a temporary stage on a server, sampled (``STAGE_STATISTICS``; for this transaction only, in
+    which nothing else is analysed)."""
+    conn.exec_driver_sql(f"SET LOCAL default_statistics_target = {STAGE_STATISTICS}")
+    conn.exec_driver_sql(f"ANALYZE {table}")
+
+
 def bind(conn: Connection, column: Column):
     """The function turning a Python value of ``column`` into what the driver stores (identity if none)."""
     process = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)

@@ -546,7 +546,7 @@ class Ledger:
     def _analyse_stage(self, table: str) -> None:
         """Statistics of the stage as it now is (matched, its statuses decided): analysed (if at all) only when
         its rows were loaded, it misled the planner about how many rows change."""
-        self.conn.exec_driver_sql(f"ANALYZE {table}")
+        bulk_sql.analyse(self.conn, table)
 
     def _update_staged_units_on_server(self, table: str, present: list[str]) -> None:
         """Every staged unit that changes, in one ``UPDATE``: PostgreSQL writes a whole new row version (and an

@@ -16,6 +16,7 @@ from operator import itemgetter
 
 from sqlalchemy import Connection, text
 
+from desktop_app import bulk_sql
 from desktop_app.csvio import columns
 from desktop_app.csvio.claims import CLAIMS
 from desktop_app.csvio.formats import Layout, RowInput
@@ -192,7 +193,7 @@ class BulkStage:
         if self.server:
             # A temporary table has no statistics until analysed: without them the server's planner joins the
             # stage to every item by a full scan of the catalog, per chunk.
-            self._sql(f"ANALYZE {RAW}")
+            bulk_sql.analyse(self.conn, RAW)
         # Each row is written into the stage once, with everything the rules need from its item, read (on a
         # server: after locking it) in the statement that finds it. A kind of key no row gives is skipped.
         found = 0
@@ -215,7 +216,7 @@ class BulkStage:
         ]
         self._empty(RAW)
         if self.server:
-            self._sql(f"ANALYZE {STAGE}")
+            bulk_sql.analyse(self.conn, STAGE)
         returned = [self._row(line) for line in lines]
         for line in lines:
             del self.staged[line]
