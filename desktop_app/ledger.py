@@ -344,11 +344,13 @@ class Ledger:
             f"DELETE FROM {table}" if self.conn.dialect.name == "sqlite" else f"TRUNCATE {table}"
         )
 
-    def apply_staged(self, table: str) -> int:
+    def apply_staged(self, table: str, *, decided: bool = False) -> int:
         """Change every unit staged in ``table``: the rules decide each status (one statement, the SQL form of
         ``rules.decide_status``), then counts (atomic increments), statuses, parents' sums, movements and
         status history are written, one statement each. Returns how many units changed; the table keeps each
         row's ``new_status`` and ``rule`` (NULL when the status stays) for the caller's report.
+        ``decided``: ``preview_staged`` decided and reported the rows under the same rules (a previewed import's
+        kept chunk): neither is done again.
         """
         self.flush()  # changes asked one by one come first, as they would in one flush
         conn = self.conn
@@ -356,10 +358,11 @@ class Ledger:
         def sql(statement: str, **params):
             return conn.execute(text(statement), params)
 
-        sql(
-            f"UPDATE {table} SET new_status = {rules.SQL_NEW_STATUS}, rule = {rules.SQL_RULE_IF_CHANGED}",
-            **rules.sql_parameters(self.rules),
-        )
+        if not decided:
+            sql(
+                f"UPDATE {table} SET new_status = {rules.SQL_NEW_STATUS}, rule = {rules.SQL_RULE_IF_CHANGED}",
+                **rules.sql_parameters(self.rules),
+            )
         if conn.dialect.name == "postgresql":
             self._analyse_stage(table)
         # Which columns change at all (one pass over the stage): a file without an on-order column writes no
@@ -419,7 +422,8 @@ class Ledger:
             WHERE s.rule IS NOT NULL ORDER BY s.line""",
             event=event,
         )
-        self._report_staged_status_changes(table)
+        if not decided:
+            self._report_staged_status_changes(table)
         return changed
 
     # -- many order events, written together (the storefront import) ---------------------------------
