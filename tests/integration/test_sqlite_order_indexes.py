@@ -1,5 +1,6 @@
-"""Migration 0018 (SQLite): no index of every item by status, and only reverts in the reverts index; who uses a
-status is still counted over products and variants alike, and a reverted batch is still refused a second revert."""
+"""Migration 0018 (SQLite): no index of every item by status nor of orders by state, and only reverts in the reverts
+index; who uses a status is still counted over products and variants alike, a reverted batch is still refused a
+second revert, and the orders list still filters by state."""
 
 from __future__ import annotations
 
@@ -34,11 +35,23 @@ def test_a_reverted_batch_is_still_found_by_the_partial_reverts_index(inventory:
         inventory.revert_batch(batch)
 
 
-def test_an_sqlite_catalog_has_no_all_items_status_index(tmp_path):
+def test_an_sqlite_catalog_has_no_all_items_status_index_and_no_orders_state_index(tmp_path):
     inventory = Inventory(str(tmp_path / "shop.db"))
     inventory.db.dispose()
     con = sqlite3.connect(tmp_path / "shop.db")
     indexes = dict(con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
     con.close()
-    assert "ix_items_status_id" not in indexes
+    assert "ix_items_status_id" not in indexes and "ix_orders_state" not in indexes
     assert indexes["ix_events_reverts_id"].endswith("WHERE reverts_id IS NOT NULL")
+
+
+def test_the_orders_list_still_filters_by_state(inventory: Inventory):
+    inventory.add_store("Main")
+    inventory.set_store("Main", track_inventory=True)
+    inventory.add_product("MUG", on_hand=9)
+    first = inventory.place_order("Main", [("MUG", 1)])
+    second = inventory.place_order("Main", [("MUG", 2)])
+    inventory.pay_order(second)
+    inventory.ship_order(second)
+    assert [o.id for o in inventory.orders(states=["placed"])] == [first]
+    assert [o.id for o in inventory.orders(states=["shipped"])] == [second]

@@ -1,7 +1,7 @@
 """SQLite: fewer index pages written per order (each page an order event changes is written to the WAL).
 
 SQLite only. Counted from the WAL (``benchmarks/order_pages.py``: 46 pages per order placed, paid and shipped),
-two indexes are written by every order and serve nothing another index does not serve as well:
+three indexes are written by every order and serve nothing another index does not serve as well:
 
 - ``ix_items_status_id`` (every item, by status): a unit whose status changes writes an entry there besides
   its scope's (``ix_units_status_id``; a product's: ``ix_products_status_id``), 1.3 pages per order. Every view's
@@ -10,6 +10,9 @@ two indexes are written by every order and serve nothing another index does not 
 - ``ix_events_reverts_id`` holds an entry for every event, NULL for all but reverts: one page per order. It
   becomes partial (``reverts_id IS NOT NULL``), which still answers ``reverts_id = ?`` and the reverted
   events' list.
+- ``ix_orders_state``: each of an order's three events moves it (placed, paid, shipped), a page each. The orders
+  list reads the newest orders backwards by id (at 500,000 orders, 0.5-16 ms for any state without the index,
+  measured); a store's open orders are found by ``ix_orders_store_id``.
 
 Revision ID: 0018
 Revises: 0015
@@ -32,6 +35,7 @@ def upgrade() -> None:
     if not _is_sqlite():
         return
     op.execute("DROP INDEX IF EXISTS ix_items_status_id")
+    op.execute("DROP INDEX IF EXISTS ix_orders_state")
     op.execute("DROP INDEX IF EXISTS ix_events_reverts_id")
     op.execute("CREATE INDEX ix_events_reverts_id ON events (reverts_id) WHERE reverts_id IS NOT NULL")
 
@@ -41,4 +45,5 @@ def downgrade() -> None:
         return
     op.execute("DROP INDEX IF EXISTS ix_events_reverts_id")
     op.execute("CREATE INDEX ix_events_reverts_id ON events (reverts_id)")
+    op.execute("CREATE INDEX IF NOT EXISTS ix_orders_state ON orders (state)")
     op.execute("CREATE INDEX IF NOT EXISTS ix_items_status_id ON items (status_id)")
