@@ -385,6 +385,8 @@ class Ledger:
         }
         # Each unit is written once, assigning only the columns that change for it: SQLite maintains an index
         # whenever its column is assigned, changed or not, and PostgreSQL writes a new row version per UPDATE.
+        # SQLite: OR FAIL needs no statement journal (an error ends the whole transaction anyway).
+        update = "UPDATE" if conn.dialect.name == "postgresql" else "UPDATE OR FAIL"
         if conn.dialect.name == "postgresql":
             self._update_staged_units_on_server(table, present)
         else:
@@ -393,7 +395,7 @@ class Ledger:
                     where = " AND ".join(
                         kinds[k] if k in chosen else f"NOT ({kinds[k]})" for k in present
                     )
-                    sql(f"""UPDATE items SET {", ".join(assign[k] for k in chosen)}, version = items.version + 1
+                    sql(f"""{update} items SET {", ".join(assign[k] for k in chosen)}, version = items.version + 1
                         FROM {table} s WHERE items.id = s.item AND {where}""")
         counts = [c for c in (("on_hand", "new_hand", "old_hand", "hand"), ("on_order", "new_ord", "old_ord", "ord"))
                   if c[3] in present]
@@ -401,7 +403,7 @@ class Ledger:
             by_key = "" if conn.dialect.name != "postgresql" else (
                 f" AND items.id = ANY (ARRAY(SELECT DISTINCT parent FROM {table} WHERE parent IS NOT NULL))")
             sums = ", ".join(f"SUM({new} - {old}) AS d_{kind}" for _, new, old, kind in counts)
-            sql(f"""UPDATE items SET {", ".join(f"{col} = items.{col} + d.d_{kind}" for col, _, _, kind in counts)},
+            sql(f"""{update} items SET {", ".join(f"{col} = items.{col} + d.d_{kind}" for col, _, _, kind in counts)},
                 version = items.version + 1
                 FROM (SELECT parent, {sums} FROM {table} WHERE parent IS NOT NULL
                       AND ({" OR ".join(f"{new} <> {old}" for _, new, old, _ in counts)}) GROUP BY parent) d
