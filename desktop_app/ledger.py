@@ -344,11 +344,13 @@ class Ledger:
             f"DELETE FROM {table}" if self.conn.dialect.name == "sqlite" else f"TRUNCATE {table}"
         )
 
-    def apply_staged(self, table: str) -> int:
+    def apply_staged(self, table: str, *, decided: bool = False) -> int:
         """Change every unit staged in ``table``: the rules decide each status (one statement, the SQL form of
         ``rules.decide_status``), then counts (atomic increments), statuses, parents' sums, movements and
         status history are written, one statement each. Returns how many units changed; the table keeps each
         row's ``new_status`` and ``rule`` (NULL when the status stays) for the caller's report.
+        ``decided``: ``preview_staged`` decided and reported the rows under the same rules (a previewed import's
+        kept chunk): neither is done again.
         """
         self.flush()  # changes asked one by one come first, as they would in one flush
         conn = self.conn
@@ -356,10 +358,11 @@ class Ledger:
         def sql(statement: str, **params):
             return conn.execute(text(statement), params)
 
-        sql(
-            f"UPDATE {table} SET new_status = {rules.SQL_NEW_STATUS}, rule = {rules.SQL_RULE_IF_CHANGED}",
-            **rules.sql_parameters(self.rules),
-        )
+        if not decided:
+            sql(
+                f"UPDATE {table} SET new_status = {rules.SQL_NEW_STATUS}, rule = {rules.SQL_RULE_IF_CHANGED}",
+                **rules.sql_parameters(self.rules),
+            )
         if conn.dialect.name == "postgresql":
             self._analyse_stage(table)
         # Which columns change at all (one pass over the stage): a file without an on-order column writes no
@@ -382,6 +385,8 @@ class Ledger:
         }
         # Each unit is written once, assigning only the columns that change for it: SQLite maintains an index
         # whenever its column is assigned, changed or not, and PostgreSQL writes a new row version per UPDATE.
+        # SQLite: OR FAIL needs no statement journal (an error ends the whole transaction anyway).
+        update = "UPDATE" if conn.dialect.name == "postgresql" else "UPDATE OR FAIL"
         if conn.dialect.name == "postgresql":
             self._update_staged_units_on_server(table, present)
         else:
@@ -390,7 +395,7 @@ class Ledger:
                     where = " AND ".join(
                         kinds[k] if k in chosen else f"NOT ({kinds[k]})" for k in present
                     )
-                    sql(f"""UPDATE items SET {", ".join(assign[k] for k in chosen)}, version = items.version + 1
+                    sql(f"""{update} items SET {", ".join(assign[k] for k in chosen)}, version = items.version + 1
                         FROM {table} s WHERE items.id = s.item AND {where}""")
         counts = [c for c in (("on_hand", "new_hand", "old_hand", "hand"), ("on_order", "new_ord", "old_ord", "ord"))
                   if c[3] in present]
@@ -398,7 +403,7 @@ class Ledger:
             by_key = "" if conn.dialect.name != "postgresql" else (
                 f" AND items.id = ANY (ARRAY(SELECT DISTINCT parent FROM {table} WHERE parent IS NOT NULL))")
             sums = ", ".join(f"SUM({new} - {old}) AS d_{kind}" for _, new, old, kind in counts)
-            sql(f"""UPDATE items SET {", ".join(f"{col} = items.{col} + d.d_{kind}" for col, _, _, kind in counts)},
+            sql(f"""{update} items SET {", ".join(f"{col} = items.{col} + d.d_{kind}" for col, _, _, kind in counts)},
                 version = items.version + 1
                 FROM (SELECT parent, {sums} FROM {table} WHERE parent IS NOT NULL
                       AND ({" OR ".join(f"{new} <> {old}" for _, new, old, _ in counts)}) GROUP BY parent) d
@@ -419,7 +424,8 @@ class Ledger:
             WHERE s.rule IS NOT NULL ORDER BY s.line""",
             event=event,
         )
-        self._report_staged_status_changes(table)
+        if not decided:
+            self._report_staged_status_changes(table)
         return changed
 
     # -- many order events, written together (the storefront import) ---------------------------------
