@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 APP_NAME = "inventory-editor"
 ENV_VAR = "INVENTORY_EDITOR_DB"
 # The newest migration; a unit test keeps it equal to Alembic's head so opening can skip Alembic entirely.
-SCHEMA_REVISION = "0018"
+SCHEMA_REVISION = "0016"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_S = 60
 RETRY_ATTEMPTS = 6

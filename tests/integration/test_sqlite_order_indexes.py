@@ -1,4 +1,4 @@
-"""Migration 0018 (SQLite): no index of every item by status nor of orders by state, and only reverts in the reverts
+"""Migration 0016 (SQLite): no index of every item by status nor of orders by state, and only reverts in the reverts
 index; who uses a status is still counted over products and variants alike, a reverted batch is still refused a
 second revert, and the orders list still filters by state."""
 

@@ -14,14 +14,14 @@ three indexes are written by every order and serve nothing another index does no
   list reads the newest orders backwards by id (at 500,000 orders, 0.5-16 ms for any state without the index,
   measured); a store's open orders are found by ``ix_orders_store_id``.
 
-Revision ID: 0018
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-11-28
 """
 
 from alembic import op
 
-revision = "0018"
+revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None
