@@ -107,7 +107,10 @@ def export_baseline(db: Path, out: Path) -> float:
 def child(args: list[str], timeout: int = 3600) -> dict:
     """Run one measured piece in its own process; its last stdout line is JSON."""
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-    done = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=timeout)
+    try:
+        done = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:  # its message would print the whole command line, a server URL with it
+        raise RuntimeError(f"{Path(args[0]).name} took longer than {timeout} s") from None
     if done.returncode != 0:
         raise RuntimeError(f"{args[0]} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -211,6 +214,21 @@ def postgresql_half(server: str, out: Path, pristine: Path, stock: Path) -> dict
     pg: dict[str, float | str] = {"copy the catalog to PostgreSQL": time.perf_counter() - started}
     say("PostgreSQL: copied: " + ", ".join(f"{k} {v:.0f} s" for k, v in copied.get("phases", {}).items()))
     pg_same.copy_catalog(url)  # the same-work baselines' copies, before the editor changes the catalog
+    try:
+        pg.update(_postgresql_steps(url, out, stock))
+    finally:  # no copy left behind on the server, whatever stopped the run
+        pg_same.drop_copies(url)
+        child([str(HERE / "pg_orders_same_work.py"), "drop", url, PG_ORDERS_BASELINE_DB])
+    pg["the PostgreSQL half, in all"] = time.perf_counter() - half
+    say(f"PostgreSQL: done in {pg['the PostgreSQL half, in all']:.0f} s")
+    return pg
+
+
+def _postgresql_steps(url: str, out: Path, stock: Path) -> dict:
+    """The PostgreSQL half's measured steps, after the catalog and the baselines' copies are made."""
+    from sqlalchemy.engine import make_url
+
+    pg: dict[str, float | str] = {}
     say("PostgreSQL: the editor (paints, grid batch, import in the editor process)")
     probe = child([str(HERE / "editor_probe.py"), url, str(time.time()), str(stock), "Main Street"])
     pg.update(probe["times"])
@@ -235,8 +253,6 @@ def postgresql_half(server: str, out: Path, pristine: Path, stock: Path) -> dict
     pg[PG_ORDERS_FLOOR] = floor["rate"]
     child([str(HERE / "pg_orders_same_work.py"), "drop", url, PG_ORDERS_BASELINE_DB])
     pg.update(workstation_orders(url, out))
-    pg["the PostgreSQL half, in all"] = time.perf_counter() - half
-    say(f"PostgreSQL: done in {pg['the PostgreSQL half, in all']:.0f} s")
     return pg
 
 

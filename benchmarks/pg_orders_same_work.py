@@ -14,7 +14,8 @@ ordering thread's own CPU time).
   table is made for the run and dropped after it.
 - **Same-work baseline**: per order the same three transactions the service runs (place, pay, ship), as plain
   psycopg statements and no project code, like the SQLite baseline (``orders_bench.Plain``, which it mirrors): the
-  same rows read and locked (the store and statuses; the units by item number ``FOR UPDATE``; at pay and ship
+  same rows read and locked (at place, in one query as the service: the store, the statuses, the units by item
+  number ``FOR UPDATE``; at pay and ship
   the order, its lines and units ``FOR UPDATE OF`` the order and the units), the same rows written (the order and
   its lines, the units' counts and status, the parents' sums, the event, movements and status changes), each
   transaction's writes sent together (psycopg's pipeline, as the service does). ``--notify`` adds a ``NOTIFY``
@@ -143,16 +144,19 @@ class PgPlain:
 
     def place(self, store_name: str, wanted) -> int:
         con = self.con
-        found = con.execute(
-            "SELECT id, track_inventory, remove_when, default_in_stock_id, default_out_of_stock_id, "
-            f"default_back_order_id, default_discontinued_id, {STATUSES} FROM stores WHERE lower(name) = %s",
-            (store_name.lower(),)).fetchone()
+        numbers = [n for n, _ in wanted]
+        # One round trip, as the service's ``order_sql.place_reads``: the store, the statuses, the units locked.
+        rows = con.execute(
+            f"WITH u AS (SELECT {UNIT} FROM items i WHERE i.item_number = ANY (%s) ORDER BY i.id FOR UPDATE) "
+            "SELECT s.id, s.track_inventory, s.remove_when, s.default_in_stock_id, s.default_out_of_stock_id, "
+            f"s.default_back_order_id, s.default_discontinued_id, {STATUSES}, u.* FROM stores s LEFT JOIN u ON true "
+            "WHERE lower(s.name) = %s ORDER BY u.id",
+            (numbers, store_name.lower())).fetchall()
+        found = rows[0]
         self._begin(found[7])
         store = (found[0], found[1], found[3], found[3], found[4], found[5], found[6], found[2])
-        numbers = [n for n, _ in wanted]
         units, by_number = {}, {}
-        for r in con.execute(f"SELECT {UNIT} FROM items i WHERE i.item_number = ANY (%s) ORDER BY i.id FOR UPDATE",
-                             (numbers,)):
+        for r in (row[8:] for row in rows if row[8] is not None):
             units[r[0]] = list(r[:9])
             by_number[r[9]] = r[0]
         for number, qty in wanted:  # the service's checks, on what was read
@@ -260,7 +264,7 @@ def clone(url: str, name: str, *, copy: bool = True) -> float:
     started = time.perf_counter()
     with psycopg.connect(_url(source.set(database="postgres").render_as_string(hide_password=False)),
                          autocommit=True) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         for attempt in range(20 if copy else 0):  # the last step's sessions may take a moment to end
             try:
                 con.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source.database}" STRATEGY FILE_COPY')

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, false, func, select, true
+from sqlalchemy import Connection, func, select
 
 from desktop_app.errors import InventoryError, NotFound
 from desktop_app.models import STATUS_FLAGS, Status, Store, unit_label
@@ -112,12 +112,9 @@ def status_users(conn: Connection, status_id: int) -> list[str]:
         ]
         if settings:
             users.append(f"store '{row.name}' ({', '.join(settings)} status)")
-    # Each scope by its own status index (SQLite has no index of every item by status; PostgreSQL: item_counts).
-    count = sum(
-        conn.execute(select(func.count()).select_from(items).where(scope, items.c.status_id == status_id)).scalar_one()
-        for scope in (items.c.use_variant_inventory == false(),
-                      and_(items.c.parent_id.is_(None), items.c.use_variant_inventory == true()))
-    )
+    count = conn.execute(
+        select(func.count()).select_from(items).where(items.c.status_id == status_id)
+    ).scalar_one()
     if count:
         labels = [
             unit_label(r.item_number, r.item_id, r.name)

@@ -411,7 +411,7 @@ class PreparedImport:
         with conn.begin():
             try:
                 yield conn
-                if not self.db.is_sqlite:  # NOTIFY (other workstations refresh) and COMMIT, as every write's
+                if not self.db.is_sqlite:  # COMMIT as every write's (a connection lost during it)
                     pg_session.commit(conn, write=write, name=self.db.display_name)
             except BaseException:
                 pg_session.drop_if_lost(conn)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from desktop_app import watch
 from desktop_app.service import Inventory
 from desktop_app.watch import ChangeWatcher
 from tests.conftest import PG_URL
@@ -40,3 +41,17 @@ def test_the_watcher_on_a_server_says_nothing_changed_when_it_cannot_look(shop):
     watcher = ChangeWatcher(shop.db)
     watcher.close()  # its connection gone: it answers "no change" (and logs), it does not raise
     assert watcher.poll() is False
+
+
+def test_a_watch_connection_the_server_drops_is_opened_again_and_answers_changed(shop, monkeypatch):
+    monkeypatch.setattr(watch, "RETRY_AFTER_S", 0, raising=False)  # open it again on the next look, not half a minute later
+    watcher = ChangeWatcher(shop.db)
+    try:
+        with shop.db.engine.connect() as conn:  # the server ends the watch session (a restart, an admin)
+            conn.exec_driver_sql(f"SELECT pg_terminate_backend({watcher._pg.info.backend_pid})")
+        assert watcher.poll() is False  # lost: no error, no refresh
+        assert watcher.poll() is True  # opened again: what changed meanwhile is refreshed
+        shop.add_product("MUG", on_hand=5)
+        assert watcher.poll() is True  # and it goes on noticing
+    finally:
+        watcher.close()

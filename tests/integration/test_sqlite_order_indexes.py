@@ -1,5 +1,5 @@
-"""Migration 0016 (SQLite): no index of every item by status nor of orders by state, and only reverts in the reverts
-index; who uses a status is still counted over products and variants alike, a reverted batch is still refused a
+"""Migration 0016 (SQLite): no index of orders by state, and only reverts in the reverts index (the index of every
+item by status stays: who uses a status reads it); who uses a status is still counted over products and variants alike, a reverted batch is still refused a
 second revert, and the orders list still filters by state."""
 
 from __future__ import annotations
@@ -35,13 +35,13 @@ def test_a_reverted_batch_is_still_found_by_the_partial_reverts_index(inventory:
         inventory.revert_batch(batch)
 
 
-def test_an_sqlite_catalog_has_no_all_items_status_index_and_no_orders_state_index(tmp_path):
+def test_an_sqlite_catalog_keeps_the_status_index_and_has_no_orders_state_index(tmp_path):
     inventory = Inventory(str(tmp_path / "shop.db"))
     inventory.db.dispose()
     con = sqlite3.connect(tmp_path / "shop.db")
     indexes = dict(con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
     con.close()
-    assert "ix_items_status_id" not in indexes and "ix_orders_state" not in indexes
+    assert "ix_items_status_id" in indexes and "ix_orders_state" not in indexes
     assert indexes["ix_events_reverts_id"].endswith("WHERE reverts_id IS NOT NULL")
 
 
