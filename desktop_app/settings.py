@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, union_all
 
 from desktop_app.errors import InventoryError, NotFound
+from desktop_app.item_counts import ITEM_COUNTS, has_counts_table
 from desktop_app.models import STATUS_FLAGS, Status, Store, unit_label
 from desktop_app.schema import REMOVE_WHEN, items, statuses, stores
 from desktop_app.values import TEXT_MAX, CellError, check_text
@@ -101,6 +102,9 @@ def edit_status(conn: Connection, name: str, *, rename: str | None = None, **fla
     return _status(conn.execute(select(statuses).where(statuses.c.id == current.id)).one())
 
 
+FEW_USERS = 10_000  # up to this many items, a status's are listed from its indexes, not by walking item numbers
+
+
 def status_users(conn: Connection, status_id: int) -> list[str]:
     """Who uses a status: stores (by setting) and items (a count, with a few item numbers)."""
     users: list[str] = []
@@ -112,15 +116,26 @@ def status_users(conn: Connection, status_id: int) -> list[str]:
         ]
         if settings:
             users.append(f"store '{row.name}' ({', '.join(settings)} status)")
-    count = conn.execute(
-        select(func.count()).select_from(items).where(items.c.status_id == status_id)
-    ).scalar_one()
+    using = items.c.status_id == status_id
+    if has_counts_table(conn):  # a server: items has no index by status (HOT count updates), item_counts has
+        # one per scope: the units, and the products, of which those not units (their counts are their
+        # variants' sums) are the rest; every item is one or the other.
+        c = ITEM_COUNTS.c
+        halves = (
+            select(c.id).where(c.unit, c.status_id == status_id),
+            select(c.id).where(c.product, ~c.unit, c.status_id == status_id),
+        )
+        count = sum(conn.execute(select(func.count()).select_from(half.subquery())).scalar_one() for half in halves)
+        if count <= FEW_USERS:  # a rare status: its items by those indexes; a common one is met early by name
+            using = items.c.id.in_(union_all(*halves))
+    else:
+        count = conn.execute(select(func.count()).select_from(items).where(using)).scalar_one()
     if count:
         labels = [
             unit_label(r.item_number, r.item_id, r.name)
             for r in conn.execute(
                 select(items.c.item_number, items.c.item_id, items.c.name)
-                .where(items.c.status_id == status_id)
+                .where(using)
                 .order_by(items.c.item_number)
                 .limit(5)
             )

@@ -53,6 +53,21 @@ def test_deleting_a_status_in_use_names_its_users(shop):
     assert "Clearance" in {s.name for s in shop.statuses()}
 
 
+@pytest.mark.parametrize("few", [10_000, 0], ids=["listed-from-the-status-indexes", "met-walking-item-numbers"])
+def test_who_uses_a_status_names_the_first_five_items_by_number_and_counts_the_rest(inventory, monkeypatch, few):
+    from desktop_app import settings
+
+    monkeypatch.setattr(settings, "FEW_USERS", few)  # a server lists a rare status's items one way, a common one another
+    inventory.add_status("Seasonal")
+    for number in ("MUG-7", "MUG-3", "CAP", "MUG-5", "MUG-1", "BAG"):
+        inventory.add_product(number, on_hand=2, status="Seasonal")
+    inventory.add_product("TEE", status="Seasonal")  # counts as its variants' sums; its status set by hand
+    inventory.add_variant("TEE", "TEE-S", ["Size=S"], on_hand=1)
+    inventory.add_product("HAT", on_hand=1)
+    assert inventory.status_users("Seasonal") == ["7 items (BAG, CAP, MUG-1, MUG-3, MUG-5 and 2 more)"]
+    assert inventory.status_users("Out of Stock") == []
+
+
 def test_unused_status_can_be_deleted(inventory):
     inventory.add_status("Seasonal")
     inventory.delete_status("Seasonal")
