@@ -20,10 +20,12 @@ import sys
 import time
 from pathlib import Path
 
+# SPEC 2's rules as SQL over ``w`` (truth values as both SQLite and PostgreSQL read them: the PostgreSQL twin
+# uses this text with its own parameter marks).
 _RULE = """CASE
-    WHEN :track = 0 OR noninv = 1 THEN NULL
+    WHEN NOT :track OR noninv THEN NULL
     WHEN new_hand <= 0 AND new_hand < old_hand THEN
-        CASE WHEN disc = 1 THEN 'discontinued' WHEN back = 1 THEN 'back_order' ELSE 'out_of_stock' END
+        CASE WHEN disc THEN 'discontinued' WHEN back THEN 'back_order' ELSE 'out_of_stock' END
     WHEN old_hand <= 0 AND new_hand > 0 THEN 'in_stock'
     ELSE NULL END"""
 _TARGET = {"discontinued": ":disc_id", "back_order": ":back_id", "out_of_stock": ":out_id", "in_stock": ":in_id"}
@@ -35,6 +37,15 @@ _NEW_STATUS = (
 
 class Refused(Exception):
     """The file cannot be imported (the import would refuse it too)."""
+
+
+# The refusals the import makes, asked of the table ``w`` (every row of the file with its unit): the first line
+# that breaks each rule. The same questions for the PostgreSQL twin (``pg_import_same_work.py``).
+REFUSALS = (
+    ("SELECT line FROM w WHERE item IS NULL LIMIT 1", "unknown item number (the import would create it)"),
+    ("SELECT MAX(line) FROM w GROUP BY item HAVING COUNT(*) > 1 LIMIT 1", "duplicated item number"),
+    ("SELECT line FROM w WHERE uvi AND new_hand <> old_hand LIMIT 1", "a product's count is a sum"),
+)
 
 
 def _rows(stock: Path):
@@ -84,11 +95,7 @@ def same_work_import(db: str | Path, stock: str | Path, store: str, *, who: str 
                i.use_variant_inventory AS uvi
                FROM s LEFT JOIN items i ON i.item_number = s.num LEFT JOIN statuses st ON st.id = i.status_id"""
         )
-        for question, reason in (
-            ("SELECT line FROM w WHERE item IS NULL LIMIT 1", "unknown item number (the import would create it)"),
-            ("SELECT MAX(line) FROM w GROUP BY item HAVING COUNT(*) > 1 LIMIT 1", "duplicated item number"),
-            ("SELECT line FROM w WHERE uvi = 1 AND new_hand <> old_hand LIMIT 1", "a product's count is a sum"),
-        ):
+        for question, reason in REFUSALS:
             if (bad := con.execute(question).fetchone()) is not None:
                 raise Refused(f"line {bad[0]}: {reason}")
         con.execute("DELETE FROM w WHERE new_hand = old_hand")

@@ -176,6 +176,49 @@ UNIT_SQL = (
 )
 
 
+
+# The baselines' own bookkeeping (this one and ``pg_orders_same_work.PgPlain``'s): plain Python over tuples as
+# read, no project code. A unit is a list: id, parent, status, on hand, on order, committed, discontinued,
+# non-inventory, uses variant inventory; a store: id, tracks, in stock, out of stock, back order, discontinued
+# status ids and when stock is removed (``[7]``).
+def decide(store, unit, statuses, new: int) -> tuple[int, str | None]:
+    """The unit's status after its on hand becomes ``new``, and the rule (None: it stays): SPEC 2, as
+    ``rules.decide_status`` has it."""
+    status, old = unit[2], unit[3]
+    if new != old and store[1] and not unit[7]:
+        if new <= 0 and new < old:
+            if unit[6]:
+                return store[6], "discontinued"
+            if statuses[status][2]:
+                return store[5], "back_order"
+            return store[4], "out_of_stock"
+        if old <= 0 < new:
+            return store[3], "in_stock"
+    return status, None
+
+
+def note(plain, unit, new: int, new_status: int, rule: str | None) -> None:
+    """The history rows of a change, under ``plain.event``: a movement, a status change."""
+    if new != unit[3]:
+        plain.moves.append((plain.event, unit[0], "on_hand", new - unit[3], new))
+    if new_status != unit[2]:
+        plain.status_rows.append(
+            (plain.event, unit[0], plain.statuses[unit[2]][0], plain.statuses[new_status][0], rule))
+
+
+def keep(plain, unit, new: int, new_status: int, committed: int) -> None:
+    """A change kept for the flush: the unit's deltas and status, its parent's sums; the unit as it now is."""
+    uid, parent, status, old = unit[0], unit[1], unit[2], unit[3]
+    pending = plain.pending.setdefault(uid, [0, 0, status, status])  # deltas, new and old status
+    pending[0] += new - old
+    pending[1] += committed
+    pending[2] = new_status
+    if parent is not None:
+        sums = plain.parents.setdefault(parent, [0, 0])
+        sums[0] += new - old
+        sums[1] += committed
+    unit[3], unit[5], unit[2] = new, unit[5] + committed, new_status
+
 class Plain:
     """The three order transactions written directly against sqlite3."""
 
@@ -208,39 +251,15 @@ class Plain:
         return cur
 
     def _change(self, cur, store, order_id, cause, unit, on_hand=None, committed=0) -> None:
-        uid, parent, status, old = unit[0], unit[1], unit[2], unit[3]
-        new = old if on_hand is None else on_hand
-        new_status, rule = status, None
-        if new != old and store[1] and not unit[7]:  # SPEC 2, as rules.decide_status has it
-            if new <= 0 and new < old:
-                if unit[6]:
-                    new_status, rule = store[6], "discontinued"
-                elif self.statuses[status][2]:
-                    new_status, rule = store[5], "back_order"
-                else:
-                    new_status, rule = store[4], "out_of_stock"
-            elif old <= 0 < new:
-                new_status, rule = store[3], "in_stock"
-        pending = self.pending.setdefault(uid, [0, 0, status, status])  # deltas, new and old status
-        if new != old or new_status != status:
+        new = unit[3] if on_hand is None else on_hand
+        new_status, rule = decide(store, unit, self.statuses, new)
+        if new != unit[3] or new_status != unit[2]:
             if self.event is None:
                 cur.execute("INSERT INTO events (cause, store_id, order_id, who, at) VALUES (?, ?, ?, ?, ?)",
                             (cause, store[0], order_id, self.who, self.at))
                 self.event = cur.lastrowid
-            if new != old:
-                self.moves.append((self.event, uid, "on_hand", new - old, new))
-            if new_status != status:
-                self.status_rows.append(
-                    (self.event, uid, self.statuses[status][0], self.statuses[new_status][0], rule)
-                )
-        pending[0] += new - old
-        pending[1] += committed
-        pending[2] = new_status
-        if parent is not None:
-            sums = self.parents.setdefault(parent, [0, 0])
-            sums[0] += new - old
-            sums[1] += committed
-        unit[3], unit[5], unit[2] = new, unit[5] + committed, new_status
+            note(self, unit, new, new_status, rule)
+        keep(self, unit, new, new_status, committed)
 
     def _flush(self, cur) -> None:
         # Each row assigns only the columns that change, as the ledger does (SQLite maintains every index on an

@@ -16,25 +16,18 @@ none of them runs: the SQL's own cost, which no client of this schema can reach.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
 
 import psycopg
 
-from benchmarks.import_same_work import Refused, _rows
+from benchmarks import import_same_work as sqlite_same_work
+from benchmarks.import_same_work import REFUSALS, Refused, _rows
 
-_RULE = """CASE
-    WHEN NOT %(track)s OR noninv THEN NULL
-    WHEN new_hand <= 0 AND new_hand < old_hand THEN
-        CASE WHEN disc THEN 'discontinued' WHEN back THEN 'back_order' ELSE 'out_of_stock' END
-    WHEN old_hand <= 0 AND new_hand > 0 THEN 'in_stock'
-    ELSE NULL END"""
-_TARGET = {"discontinued": "disc_id", "back_order": "back_id", "out_of_stock": "out_id", "in_stock": "in_id"}
-_NEW_STATUS = (
-    f"CASE {_RULE} " + " ".join(f"WHEN '{rule}' THEN %({param})s" for rule, param in _TARGET.items())
-    + " ELSE old_status END"
-)
+# The SQLite twin's rule text, with psycopg's parameter marks.
+_RULE, _NEW_STATUS = (re.sub(r":(\w+)", r"%(\1)s", sql) for sql in (sqlite_same_work._RULE, sqlite_same_work._NEW_STATUS))
 
 
 def _dsn(url: str) -> str:
@@ -73,11 +66,7 @@ def pg_same_work_import(url: str, stock: str | Path, store: str, *, triggers: bo
                       i.use_variant_inventory AS uvi
                FROM s LEFT JOIN items i ON i.item_number = s.num LEFT JOIN statuses st ON st.id = i.status_id"""
         )
-        for question, reason in (
-            ("SELECT line FROM w WHERE item IS NULL LIMIT 1", "unknown item number (the import would create it)"),
-            ("SELECT MAX(line) FROM w GROUP BY item HAVING COUNT(*) > 1 LIMIT 1", "duplicated item number"),
-            ("SELECT line FROM w WHERE uvi AND new_hand <> old_hand LIMIT 1", "a product's count is a sum"),
-        ):
+        for question, reason in REFUSALS:
             if (bad := con.execute(question).fetchone()) is not None:
                 raise Refused(f"line {bad[0]}: {reason}")
         con.execute("DELETE FROM w WHERE new_hand = old_hand")

@@ -38,7 +38,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.orders_bench import CPU_RATE  # noqa: E402
+from benchmarks.orders_bench import CPU_RATE, decide, keep, note  # noqa: E402
 
 CHANNEL = "inventory_changes"  # the service's LISTEN/NOTIFY channel (desktop_app/pg_session.py), written out
 STATUSES = (
@@ -71,39 +71,16 @@ class PgPlain:
         self.status_rows: list[tuple] = []
 
     def _change(self, store, order_id, cause, unit, on_hand=None, committed=0) -> None:
-        uid, parent, status, old = unit[0], unit[1], unit[2], unit[3]
-        new = old if on_hand is None else on_hand
-        new_status, rule = status, None
-        if new != old and store[1] and not unit[7]:  # SPEC 2, as rules.decide_status has it
-            if new <= 0 and new < old:
-                if unit[6]:
-                    new_status, rule = store[6], "discontinued"
-                elif self.statuses[status][2]:
-                    new_status, rule = store[5], "back_order"
-                else:
-                    new_status, rule = store[4], "out_of_stock"
-            elif old <= 0 < new:
-                new_status, rule = store[3], "in_stock"
-        pending = self.pending.setdefault(uid, [0, 0, status, status])
-        if new != old or new_status != status:
+        new = unit[3] if on_hand is None else on_hand
+        new_status, rule = decide(store, unit, self.statuses, new)
+        if new != unit[3] or new_status != unit[2]:
             if self.event is None:
                 self.event = self.con.execute(
                     "INSERT INTO events (cause, store_id, order_id, reverts_id, who, at, note) "
                     "VALUES (%s, %s, %s, NULL, %s, %s, NULL) RETURNING id",
                     (cause, store[0], order_id, self.who, self.at)).fetchone()[0]
-            if new != old:
-                self.moves.append((self.event, uid, "on_hand", new - old, new))
-            if new_status != status:
-                self.status_rows.append(
-                    (self.event, uid, self.statuses[status][0], self.statuses[new_status][0], rule))
-        pending[0] += new - old
-        pending[1] += committed
-        pending[2] = new_status
-        if parent is not None:
-            sums = self.parents.setdefault(parent, [0, 0])
-            sums[0] += new - old
-            sums[1] += committed
-        unit[3], unit[5], unit[2] = new, unit[5] + committed, new_status
+            note(self, unit, new, new_status, rule)
+        keep(self, unit, new, new_status, committed)
 
     def _flush(self, cur) -> None:
         for uid, p in self.pending.items():
